@@ -1,0 +1,130 @@
+# gongkai: build, run and test. `make run` and `make test` are the two
+# commands of the README; both install what is missing first.
+
+CC       ?= cc
+WARN     := -std=c17 -Wall -Wextra -Werror -Wmissing-prototypes \
+            -Wstrict-prototypes -Wold-style-definition -Wformat=2 \
+            -Wformat-security -Wshadow -Wpointer-arith -Wcast-qual \
+            -Wwrite-strings -Wundef -Wimplicit-fallthrough -Wvla
+INC      := -Ifcgi -Ibuild/gen $(shell pkg-config --cflags libpq libsodium libxml-2.0 2>/dev/null)
+DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS   ?= -O2 -g
+LDFLAGS  += -Wl,-z,relro,-z,now,-z,noexecstack
+LIBS     := -lfcgi -lpq -lsodium -lxml2
+SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+
+SRC      := $(sort $(wildcard fcgi/*.c))
+GEN_SRC  := build/gen/sql_gen.c build/gen/schema_gen.c
+OBJ      := $(SRC:fcgi/%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/%.o)
+SAN_OBJ  := $(SRC:fcgi/%.c=build/san/%.o) $(GEN_SRC:build/gen/%.c=build/san/%.o)
+DEP      := $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+
+UNIT     := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT:tests/unit/%.c=build/unit/%)
+# Objects a unit test may link (everything but main and the worker runtime).
+UNIT_LIB := $(filter-out build/san/main.o build/san/server.o,$(SAN_OBJ))
+
+export GONGKAI_VAR GONGKAI_PORT GONGKAI_DEMO
+
+.PHONY: all deps run up down test unit integration browser bench clean \
+        format format-check analyze valgrind sanitize
+
+all: bin/gongkai
+
+deps:
+	@scripts/deps.sh --quiet
+
+# Generated C from sql/ and schema/ (rerun every build; files are replaced
+# only when their content changes).
+build/gen/sql_gen.h build/gen/sql_gen.c build/gen/schema_gen.c: $(wildcard sql/*.sql schema/*.sql) scripts/embed-sql.sh
+	@scripts/embed-sql.sh build/gen
+
+build/obj/%.o: fcgi/%.c build/gen/sql_gen.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(HARDEN) $(CFLAGS) $(INC) -MMD -MP -c $< -o $@
+
+build/obj/%.o: build/gen/%.c build/gen/sql_gen.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(INC) -c $< -o $@
+
+build/san/%.o: fcgi/%.c build/gen/sql_gen.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -MMD -MP -c $< -o $@
+
+build/san/%.o: build/gen/%.c build/gen/sql_gen.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -c $< -o $@
+
+bin/gongkai: $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+# The same program under AddressSanitizer and UBSan: the integration and
+# browser tests run against this one.
+build/gongkai-san: $(SAN_OBJ)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $(SAN_OBJ) $(LIBS)
+
+sanitize: build/gongkai-san
+
+build/unit/%: tests/unit/%.c $(UNIT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -Wno-missing-prototypes -o $@ $< \
+	    $(UNIT_LIB) $(LIBS) -lcmocka
+
+# ---- running an instance (CONTRACT.md, API.md "Instances") ----
+
+run: deps all
+	@scripts/instance.sh run
+
+up: deps all
+	@scripts/instance.sh up
+
+down:
+	@scripts/instance.sh down
+
+# ---- tests ----
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; \
+	    ASAN_OPTIONS=detect_leaks=1 $$t; done
+
+test: deps
+	@scripts/deps.sh --browser --quiet
+	$(MAKE) all sanitize
+	$(MAKE) unit
+	@tests/run.sh
+
+integration: all sanitize
+	@tests/run.sh integration
+
+browser: all sanitize
+	@tests/run.sh browser
+
+bench: deps all
+	@tests/bench/run.sh
+
+valgrind: $(UNIT_BIN:build/unit/%=build/unit-plain/%)
+	@set -e; for t in $^; do valgrind -q --leak-check=full \
+	    --error-exitcode=1 $$t; done
+
+build/unit-plain/%: tests/unit/%.c $(filter-out build/obj/main.o build/obj/server.o,$(OBJ))
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) -O0 -g $(INC) -Wno-missing-prototypes -o $@ $< \
+	    $(filter-out build/obj/main.o build/obj/server.o,$(OBJ)) $(LIBS) -lcmocka
+
+format:
+	clang-format -i fcgi/*.c fcgi/*.h tests/unit/*.c
+
+format-check:
+	@clang-format --dry-run --Werror fcgi/*.c fcgi/*.h tests/unit/*.c
+
+analyze: build/gen/sql_gen.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr -Ifcgi -Ibuild/gen fcgi build/gen
+
+clean:
+	rm -rf build bin
+
+-include $(DEP)

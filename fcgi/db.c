@@ -1,0 +1,162 @@
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+int
+db_connect(struct worker *w, const char *dsn)
+{
+    /* Session settings ride on the connection: dates in Asia/Shanghai as
+     * API.md requires, and no statement may hold a worker forever. */
+    const char *keys[] = {"dbname", "options", "connect_timeout",
+                          "application_name", NULL};
+    const char *vals[] = {dsn,
+                          "-c timezone=Asia/Shanghai "
+                          "-c statement_timeout=15000 "
+                          "-c idle_in_transaction_session_timeout=30000",
+                          "3", "gongkai", NULL};
+    db_disconnect(w);
+    w->pg = PQconnectdbParams(keys, vals, 1);
+    if (w->pg == NULL || PQstatus(w->pg) != CONNECTION_OK) {
+        log_err("database connection failed: %s",
+                w->pg ? PQerrorMessage(w->pg) : "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < STMT__MAX; i++) {
+        /* cli_* statements belong to the command line (migrations run
+         * before their tables exist); workers never run them. */
+        if (strncmp(stmt_defs[i].name, "cli_", 4) == 0)
+            continue;
+        PGresult *res = PQprepare(w->pg, stmt_defs[i].name, stmt_defs[i].sql,
+                                  0, NULL);
+        int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        if (!ok)
+            log_err("prepare %s failed: %s", stmt_defs[i].name,
+                    PQresultErrorMessage(res));
+        PQclear(res);
+        if (!ok) {
+            db_disconnect(w);
+            return -1;
+        }
+    }
+    w->prepared = true;
+    return 0;
+}
+
+void
+db_disconnect(struct worker *w)
+{
+    if (w->pg != NULL)
+        PQfinish(w->pg);
+    w->pg = NULL;
+    w->prepared = false;
+}
+
+bool
+db_ready(struct worker *w, const char *dsn)
+{
+    if (w->pg != NULL && w->prepared && PQstatus(w->pg) == CONNECTION_OK)
+        return true;
+    return db_connect(w, dsn) == 0;
+}
+
+static void
+clear_result(void *p)
+{
+    PQclear(p);
+}
+
+PGresult *
+db_exec(struct req *r, enum stmt s, int n, const char *const *params)
+{
+    struct worker *w = r->w;
+    if (r->db_down || w->pg == NULL) {
+        r->db_down = true;
+        return NULL;
+    }
+    PGresult *res = PQexecPrepared(w->pg, stmt_defs[s].name, n, params, NULL,
+                                   NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        arena_cleanup(r->a, clear_result, res);
+        r->sqlstate = NULL;
+        return res;
+    }
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    r->sqlstate = arena_strdup(r->a, state ? state : "");
+    if (PQstatus(w->pg) != CONNECTION_OK) {
+        r->db_down = true;
+        log_err("database connection lost during %s", stmt_defs[s].name);
+    } else if (strncmp(r->sqlstate, "23", 2) != 0 &&
+               strncmp(r->sqlstate, "P0", 2) != 0) {
+        /* Integrity and raised errors are expected outcomes the caller
+         * handles; anything else is a bug worth a log line. */
+        log_err("statement %s failed: %s", stmt_defs[s].name,
+                PQresultErrorMessage(res));
+    }
+    PQclear(res);
+    return NULL;
+}
+
+int
+db_begin(struct req *r)
+{
+    return DBQ0(r, STMT_tx_begin) ? 0 : -1;
+}
+
+int
+db_commit(struct req *r)
+{
+    return DBQ0(r, STMT_tx_commit) ? 0 : -1;
+}
+
+void
+db_rollback(struct req *r)
+{
+    if (r->w->pg != NULL &&
+        PQtransactionStatus(r->w->pg) != PQTRANS_IDLE) {
+        PGresult *res = PQexecPrepared(r->w->pg, stmt_defs[STMT_tx_rollback].name,
+                                       0, NULL, NULL, NULL, 0);
+        PQclear(res);
+    }
+}
+
+void
+db_after_request(struct worker *w)
+{
+    if (w->pg == NULL)
+        return;
+    PGTransactionStatusType ts = PQtransactionStatus(w->pg);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
+        PGresult *res = PQexecPrepared(w->pg, stmt_defs[STMT_tx_rollback].name,
+                                       0, NULL, NULL, NULL, 0);
+        PQclear(res);
+    }
+}
+
+const char *
+db_get(PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col);
+}
+
+long long
+db_getll(PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+bool
+db_isnull(PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) != 0;
+}
+
+bool
+db_unique_violation(const struct req *r)
+{
+    return r->sqlstate != NULL && strcmp(r->sqlstate, "23505") == 0;
+}

@@ -1,0 +1,445 @@
+#include "page.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypt.h"
+#include "db.h"
+#include "resp.h"
+
+#define PRE_COOKIE "gk_pre"
+#define SESS_COOKIE "gk_sess"
+
+static void
+nav_link(struct req *r, struct html *h, const char *href, const char *text)
+{
+    /* The current section is marked for screen readers and styling. */
+    size_t n = strlen(href);
+    bool cur = strcmp(r->path, href) == 0 ||
+               (n > 1 && strncmp(r->path, href, n) == 0 &&
+                (r->path[n] == '/' || r->path[n] == '\0'));
+    html_open(h, "li", NULL);
+    html_elem(h, "a", text, "href", href, "aria-current",
+              cur ? "page" : NULL, NULL);
+    html_close(h, "li");
+}
+
+static void
+account_nav(struct req *r, struct html *h, struct user *u)
+{
+    html_open(h, "div", "class", "account", NULL);
+    if (u == NULL) {
+        html_elem(h, "a", "登录", "href", "/account/login", NULL);
+        html_elem(h, "a", "注册", "href", "/account/register", NULL);
+    } else {
+        if (u->role != ROLE_CITIZEN)
+            html_elem(h, "a", "工作台", "href", "/admin", NULL);
+        html_elem(h, "a", "我的", "href", "/me", NULL);
+        html_open(h, "span", "class", "who", NULL);
+        html_text(h, u->name);
+        html_close(h, "span");
+        html_open(h, "form", "method", "post", "action", "/account/logout",
+                  "class", "inline", NULL);
+        form_hidden(h, "csrf", req_csrf(r));
+        form_hidden(h, "form_id", crypt_random_token(r->a, 18));
+        html_elem(h, "button", "退出登录", "type", "submit", "class",
+                  "link", NULL);
+        html_close(h, "form");
+    }
+    html_close(h, "div");
+}
+
+struct html *
+page_begin(struct req *r, const char *title)
+{
+    struct html *h = arena_alloc(r->a, sizeof(*h));
+    struct user *u = req_user(r);
+    html_init(h, &r->resp.body);
+    html_raw_trusted(h, "<!doctype html>\n");
+    html_open(h, "html", "lang", "zh-CN", NULL);
+    html_open(h, "head", NULL);
+    html_void(h, "meta", "charset", "utf-8", NULL);
+    html_void(h, "meta", "name", "viewport", "content",
+              "width=device-width, initial-scale=1", NULL);
+    html_open(h, "title", NULL);
+    html_text(h, title);
+    html_text(h, " - 长宁区政务公开");
+    html_close(h, "title");
+    html_void(h, "link", "rel", "stylesheet", "href", "/static/site.css",
+              NULL);
+    html_close(h, "head");
+    html_open(h, "body", NULL);
+    html_elem(h, "a", "跳到主要内容", "class", "skip", "href", "#main", NULL);
+    html_open(h, "header", "class", "site", NULL);
+    html_open(h, "div", "class", "bar", NULL);
+    html_elem(h, "a", "长宁区政务公开", "class", "brand", "href", "/", NULL);
+    account_nav(r, h, u);
+    html_close(h, "div");
+    html_open(h, "nav", "aria-label", "主导航", NULL);
+    html_open(h, "ul", NULL);
+    nav_link(r, h, "/policies", "政策留言板");
+    nav_link(r, h, "/faq", "常见问题");
+    nav_link(r, h, "/meetings", "列席会议");
+    nav_link(r, h, "/open-month", "政府开放月");
+    nav_link(r, h, "/disclosure/apply", "依申请公开");
+    nav_link(r, h, "/disclosure/track", "申请查询");
+    html_close(h, "ul");
+    html_close(h, "nav");
+    html_close(h, "header");
+    html_open(h, "main", "id", "main", "tabindex", "-1", NULL);
+    html_elem(h, "h1", title, NULL);
+    return h;
+}
+
+void
+page_end(struct req *r, struct html *h)
+{
+    (void)r;
+    html_close(h, "main");
+    html_open(h, "footer", "class", "site", NULL);
+    html_elem(h, "p", "上海市长宁区人民政府办公室 主办", NULL);
+    html_elem(h, "p", "如需帮助，请拨打 12345 市民服务热线。", NULL);
+    html_close(h, "footer");
+    html_close(h, "body");
+    html_close(h, "html");
+    html_raw_trusted(h, "\n");
+}
+
+void
+page_error(struct req *r, int status, const char *title, const char *msg)
+{
+    buf_clear(&r->resp.body);
+    r->resp.ctype = "text/html; charset=utf-8";
+    struct html *h = page_begin(r, title);
+    html_elem(h, "p", msg, "class", "lead", NULL);
+    html_open(h, "p", NULL);
+    html_elem(h, "a", "返回首页", "href", "/", NULL);
+    html_close(h, "p");
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+/* ---- forms ---- */
+
+void
+form_init(struct form *f, struct req *r, bool shown)
+{
+    memset(f, 0, sizeof(*f));
+    f->r = r;
+    f->shown = shown;
+}
+
+void
+form_error(struct form *f, const char *field, const char *msg)
+{
+    if (form_error_of(f, field) == NULL)
+        params_add(f->r->a, &f->errs, field, msg, strlen(msg));
+}
+
+const char *
+form_error_of(const struct form *f, const char *field)
+{
+    return params_get(&f->errs, field);
+}
+
+bool
+form_ok(const struct form *f)
+{
+    return f->errs.n == 0;
+}
+
+const char *
+form_value(const struct form *f, const char *field)
+{
+    const char *v = f->shown ? params_get(&f->r->body, field) : NULL;
+    return v ? v : "";
+}
+
+void
+form_hidden(struct html *h, const char *name, const char *value)
+{
+    html_void(h, "input", "type", "hidden", "name", name, "value", value,
+              NULL);
+}
+
+void
+form_open(struct form *f, struct html *h, const char *action, bool multipart)
+{
+    struct req *r = f->r;
+    if (!form_ok(f)) {
+        html_open(h, "div", "class", "error-summary", "role", "alert",
+                  "tabindex", "-1", "id", "error-summary", NULL);
+        html_elem(h, "h2", "请修改以下内容后再提交", NULL);
+        html_open(h, "ul", NULL);
+        for (size_t i = 0; i < f->errs.n; i++) {
+            html_open(h, "li", NULL);
+            char *href = arena_printf(r->a, "#f-%s", f->errs.v[i].key);
+            html_elem(h, "a", f->errs.v[i].val, "href", href, NULL);
+            html_close(h, "li");
+        }
+        html_close(h, "ul");
+        html_close(h, "div");
+    }
+    html_open(h, "form", "method", "post", "action", action, "enctype",
+              multipart ? "multipart/form-data" : NULL, "novalidate", "",
+              NULL);
+    form_hidden(h, "csrf", req_csrf(r));
+    /* A form shown again keeps its nonce: nothing was stored the first
+     * time, and a double click on the corrected form must still count
+     * once. */
+    const char *fid = f->shown ? params_get(&r->body, "form_id") : NULL;
+    if (fid == NULL || strlen(fid) < 16 || strlen(fid) > 64)
+        fid = crypt_random_token(r->a, 18);
+    form_hidden(h, "form_id", fid);
+}
+
+void
+form_close(struct html *h)
+{
+    html_close(h, "form");
+}
+
+void
+form_field(struct form *f, struct html *h, const struct field *fd)
+{
+    struct req *r = f->r;
+    const char *err = form_error_of(f, fd->name);
+    const char *id = arena_printf(r->a, "f-%s", fd->name);
+    const char *hint_id = fd->hint ? arena_printf(r->a, "%s-hint", id) : NULL;
+    const char *err_id = err ? arena_printf(r->a, "%s-error", id) : NULL;
+    const char *described =
+        hint_id && err_id ? arena_printf(r->a, "%s %s", err_id, hint_id)
+                          : (err_id ? err_id : hint_id);
+    bool secret = strcmp(fd->type, "password") == 0;
+    const char *val = secret ? "" : form_value(f, fd->name);
+    char maxl[16];
+    snprintf(maxl, sizeof(maxl), "%d", fd->maxlength);
+
+    html_open(h, "div", "class", err ? "field has-error" : "field", NULL);
+    html_open(h, "label", "for", id, NULL);
+    html_text(h, fd->label);
+    if (!fd->required)
+        html_elem(h, "span", "（选填）", "class", "optional", NULL);
+    html_close(h, "label");
+    if (fd->hint)
+        html_elem(h, "p", fd->hint, "class", "hint", "id", hint_id, NULL);
+    if (err)
+        html_elem(h, "p", err, "class", "error", "id", err_id, NULL);
+    if (strcmp(fd->type, "textarea") == 0) {
+        html_open(h, "textarea", "id", id, "name", fd->name, "rows", "6",
+                  "aria-describedby", described, "aria-invalid",
+                  err ? "true" : NULL, "required", fd->required ? "" : NULL,
+                  "maxlength", fd->maxlength ? maxl : NULL, NULL);
+        html_text(h, val);
+        html_close(h, "textarea");
+    } else {
+        html_void(h, "input", "id", id, "name", fd->name, "type", fd->type,
+                  "value", secret ? NULL : val, "autocomplete",
+                  fd->autocomplete, "aria-describedby", described,
+                  "aria-invalid", err ? "true" : NULL, "required",
+                  fd->required ? "" : NULL, "maxlength",
+                  fd->maxlength ? maxl : NULL, NULL);
+    }
+    html_close(h, "div");
+}
+
+void
+form_submit(struct html *h, const char *label)
+{
+    html_open(h, "div", "class", "actions", NULL);
+    html_elem(h, "button", label, "type", "submit", NULL);
+    html_close(h, "div");
+}
+
+/* ---- identity, CSRF, nonces ---- */
+
+const char *
+req_csrf(struct req *r)
+{
+    if (r->pre == NULL) {
+        const char *pre = params_get(&r->cookies, PRE_COOKIE);
+        if (pre == NULL || strlen(pre) < 16 || strlen(pre) > 64) {
+            pre = crypt_random_token(r->a, 18);
+            resp_cookie(r, PRE_COOKIE, pre, -1);
+        }
+        r->pre = pre;
+    }
+    char *tok = arena_alloc(r->a, SESS_TOKEN_MAX);
+    csrf_token(r->w->keys, r->pre, tok);
+    return tok;
+}
+
+static struct user *
+load_user(struct req *r, const struct ident *id)
+{
+    char uid[24];
+    snprintf(uid, sizeof(uid), "%lld", (long long)id->user);
+    PGresult *res = DBQ(r, STMT_user_by_id, uid);
+    if (res == NULL || PQntuples(res) != 1)
+        return NULL;
+    struct user *u = arena_zalloc(r->a, sizeof(*u));
+    u->id = db_getll(res, 0, 0);
+    u->role = role_parse(db_get(res, 0, 1));
+    u->dept = (int32_t)db_getll(res, 0, 2);
+    u->dept_name = db_isnull(res, 0, 3) ? NULL : db_get(res, 0, 3);
+    u->name = db_get(res, 0, 4);
+    u->login_masked = db_get(res, 0, 5);
+    u->epoch = (int32_t)db_getll(res, 0, 6);
+    /* Logging out everywhere (or a password or role change by an admin)
+     * bumps the epoch: older tokens are no longer anyone. */
+    if (u->epoch != id->epoch || u->role == ROLE_NONE)
+        return NULL;
+    return u;
+}
+
+struct user *
+req_user(struct req *r)
+{
+    if (r->user_loaded)
+        return r->user;
+    r->user_loaded = true;
+    const char *tok = params_get(&r->cookies, SESS_COOKIE);
+    if (tok == NULL)
+        return NULL;
+    struct ident id;
+    if (sess_decode(r->w->keys, tok, strlen(tok), r->now, &id) != SESS_OK)
+        return NULL;
+    r->user = load_user(r, &id);
+    return r->user;
+}
+
+const char *
+req_param(const struct req *r, const char *name)
+{
+    return params_get(&r->body, name);
+}
+
+const char *
+req_query(const struct req *r, const char *name)
+{
+    return params_get(&r->query, name);
+}
+
+int
+req_page(const struct req *r)
+{
+    const char *p = req_query(r, "page");
+    if (p == NULL)
+        return 1;
+    char *end = NULL;
+    long n = strtol(p, &end, 10);
+    return (end != p && *end == '\0' && n >= 1 && n <= 100000) ? (int)n : 1;
+}
+
+int
+form_once(struct req *r, const char **prior)
+{
+    const char *fid = req_param(r, "form_id");
+    *prior = NULL;
+    if (fid == NULL || strlen(fid) < 16 || strlen(fid) > 64)
+        return 1; /* a script without a nonce gets no deduplication */
+    PGresult *res = DBQ(r, STMT_form_claim, fid);
+    if (res == NULL)
+        return -1;
+    if (PQntuples(res) == 1)
+        return 1;
+    /* The row is committed (the claim waited for the first transaction),
+     * so its location is there. */
+    res = DBQ(r, STMT_form_location, fid);
+    if (res == NULL)
+        return -1;
+    *prior = PQntuples(res) == 1 && !db_isnull(res, 0, 0)
+                 ? db_get(res, 0, 0) : "/";
+    return 0;
+}
+
+int
+form_once_done(struct req *r, const char *location)
+{
+    const char *fid = req_param(r, "form_id");
+    if (fid == NULL || strlen(fid) < 16 || strlen(fid) > 64)
+        return 0;
+    return DBQ(r, STMT_form_done, fid, location) ? 0 : -1;
+}
+
+int
+audit(struct req *r, const char *action, const char *object,
+      const char *detail)
+{
+    const struct user *u = r->user;
+    return audit_as(r, u ? u->id : 0, u ? u->dept : 0, action, object,
+                    detail);
+}
+
+int
+audit_as(struct req *r, int64_t actor, int32_t dept_id, const char *action,
+         const char *object, const char *detail)
+{
+    char uid[24], dept[16];
+    snprintf(uid, sizeof(uid), "%lld", (long long)actor);
+    snprintf(dept, sizeof(dept), "%d", (int)dept_id);
+    PGresult *res = DBQ(r, STMT_audit_add, actor ? uid : NULL, dept, action,
+                        object ? object : "", detail ? detail : "",
+                        r->remote_addr);
+    return res ? 0 : -1;
+}
+
+/* Percent-encodes everything but unreserved characters (RFC 3986 2.3). */
+static void
+url_encode(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+            c == '~') {
+            buf_putc(b, (char)c);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[c >> 4]);
+            buf_putc(b, hex[c & 15]);
+        }
+    }
+}
+
+/* The current path and query with page replaced. */
+static const char *
+page_href(struct req *r, int page)
+{
+    struct buf b;
+    buf_init(&b, r->a, 128);
+    buf_puts(&b, r->path);
+    char sep = '?';
+    for (size_t i = 0; i < r->query.n; i++) {
+        if (strcmp(r->query.v[i].key, "page") == 0)
+            continue;
+        buf_putc(&b, sep);
+        url_encode(&b, r->query.v[i].key);
+        buf_putc(&b, '=');
+        url_encode(&b, r->query.v[i].val);
+        sep = '&';
+    }
+    buf_printf(&b, "%cpage=%d", sep, page);
+    return buf_cstr(&b);
+}
+
+void
+page_pager(struct req *r, struct html *h, int page, long total)
+{
+    long pages = (total + 19) / 20;
+    if (pages <= 1)
+        return;
+    html_open(h, "nav", "class", "pager", "aria-label", "分页", NULL);
+    if (page > 1)
+        html_elem(h, "a", "上一页", "href", page_href(r, page - 1), "rel",
+                  "prev", NULL);
+    html_open(h, "span", NULL);
+    html_textf(h, "第 %d 页，共 %ld 页", page, pages);
+    html_close(h, "span");
+    if (page < pages)
+        html_elem(h, "a", "下一页", "href", page_href(r, page + 1), "rel",
+                  "next", NULL);
+    html_close(h, "nav");
+}

@@ -1,0 +1,90 @@
+/*
+ * page: the shared layout (Simplified Chinese, zh-CN), error pages, and the
+ * form helpers every module uses: forms carry the CSRF token and the
+ * form_id nonce, fields have labels, hints and messages beside them, and a
+ * form shown again after bad input keeps what the person typed.
+ */
+#ifndef GK_PAGE_H
+#define GK_PAGE_H
+
+#include <stdbool.h>
+
+#include "app.h"
+#include "html.h"
+
+/* Starts an HTML page: head, skip link, header with navigation, <main>.
+ * The returned writer appends to r->resp.body. */
+struct html *page_begin(struct req *r, const char *title);
+/* Closes <main>, adds the footer. */
+void page_end(struct req *r, struct html *h);
+/* A whole page for an error status with a plain-language message. */
+void page_error(struct req *r, int status, const char *title,
+                const char *msg);
+
+/* Field errors collected while validating one form. */
+struct form {
+    struct req *r;
+    struct params errs; /* field name -> message */
+    bool shown;         /* re-shown after a failed POST: keep values */
+};
+
+void form_init(struct form *f, struct req *r, bool shown);
+void form_error(struct form *f, const char *field, const char *msg);
+const char *form_error_of(const struct form *f, const char *field);
+bool form_ok(const struct form *f);
+/* The value to put back into a field (kept input), or "" */
+const char *form_value(const struct form *f, const char *field);
+
+/* <form method="post" action=...> with the csrf and form_id inputs, and the
+ * error summary when the form has errors. */
+void form_open(struct form *f, struct html *h, const char *action,
+               bool multipart);
+void form_close(struct html *h);
+
+struct field {
+    const char *name;         /* form field name (API.md) */
+    const char *label;        /* visible label */
+    const char *type;         /* input type, or "textarea" */
+    const char *hint;         /* help text under the label, or NULL */
+    const char *autocomplete; /* autocomplete token, or NULL */
+    bool required;
+    int maxlength;            /* 0 = none */
+};
+void form_field(struct form *f, struct html *h, const struct field *fd);
+void form_hidden(struct html *h, const char *name, const char *value);
+void form_submit(struct html *h, const char *label);
+
+/* The CSRF token for this browser (sets the pre-session cookie if new). */
+const char *req_csrf(struct req *r);
+
+/* form_id protocol for POSTs that create something. Call inside the
+ * handler's transaction:
+ *   1  fresh: go on, then form_once_done(r, location) before COMMIT;
+ *   0  seen before: *prior is the first answer's location (redirect to it);
+ *  -1  database error. */
+int form_once(struct req *r, const char **prior)
+    __attribute__((warn_unused_result));
+int form_once_done(struct req *r, const char *location)
+    __attribute__((warn_unused_result));
+
+/* The logged-in user, verified against the database (NULL = anonymous). */
+struct user *req_user(struct req *r);
+/* Request fields. */
+const char *req_param(const struct req *r, const char *name);
+const char *req_query(const struct req *r, const char *name);
+/* "page" of lists: 1.. (bad values read as 1). */
+int req_page(const struct req *r);
+
+/* An audit line for a staff action, in the current transaction if any. */
+int audit(struct req *r, const char *action, const char *object,
+          const char *detail) __attribute__((warn_unused_result));
+
+/* The same for an actor who is not r->user (a staff login). */
+int audit_as(struct req *r, int64_t actor, int32_t dept, const char *action,
+             const char *object, const char *detail)
+    __attribute__((warn_unused_result));
+
+/* Pager links "上一页 / 第 n 页 / 下一页" keeping other query fields. */
+void page_pager(struct req *r, struct html *h, int page, long total);
+
+#endif

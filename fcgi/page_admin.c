@@ -1,0 +1,72 @@
+/* The staff side: the staff home and the audit trail. */
+#include <stdio.h>
+
+#include "db.h"
+#include "handlers.h"
+#include "page.h"
+
+void
+admin_home_get(struct req *r)
+{
+    struct user *u = req_user(r);
+    struct html *h = page_begin(r, "工作台");
+    html_open(h, "p", "class", "lead", NULL);
+    html_text(h, u->name);
+    html_text(h, "，您好。您所在的部门：");
+    html_text(h, u->dept_name ? u->dept_name : "");
+    html_text(h, u->role == ROLE_ADMIN ? "（管理员）" : "");
+    html_close(h, "p");
+    html_open(h, "ul", "class", "tiles", NULL);
+    html_open(h, "li", NULL);
+    html_open(h, "a", "href", "/admin/audit", NULL);
+    html_elem(h, "h2", "操作记录", NULL);
+    html_elem(h, "p", u->role == ROLE_ADMIN ? "全区工作人员的操作记录"
+                                            : "本部门工作人员的操作记录",
+              NULL);
+    html_close(h, "a");
+    html_close(h, "li");
+    html_close(h, "ul");
+    page_end(r, h);
+}
+
+void
+admin_audit_get(struct req *r)
+{
+    struct user *u = req_user(r);
+    int page = req_page(r);
+    char dept[16], pg[16];
+    snprintf(dept, sizeof(dept), "%d", (int)u->dept);
+    snprintf(pg, sizeof(pg), "%d", page);
+    PGresult *res = DBQ(r, STMT_audit_list,
+                        u->role == ROLE_ADMIN ? "true" : "false", dept, pg);
+    if (res == NULL)
+        return;
+    struct html *h = page_begin(r, "操作记录");
+    int n = PQntuples(res);
+    if (n == 0) {
+        html_elem(h, "p", "暂无操作记录。", NULL);
+        page_end(r, h);
+        return;
+    }
+    html_open(h, "table", "class", "list", NULL);
+    html_elem(h, "caption", "工作人员的登录、退出和每一项办理操作", NULL);
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    static const char *const cols[] = {"时间", "工作人员", "部门", "操作",
+                                       "对象", "说明", "地址"};
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+        html_elem(h, "th", cols[i], "scope", "col", NULL);
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+    for (int i = 0; i < n; i++) {
+        html_open(h, "tr", NULL);
+        for (int c = 1; c <= 7; c++)
+            html_elem(h, "td", db_get(res, i, c), NULL);
+        html_close(h, "tr");
+    }
+    html_close(h, "tbody");
+    html_close(h, "table");
+    page_pager(r, h, page, db_getll(res, 0, 8));
+    page_end(r, h);
+}

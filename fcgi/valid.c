@@ -1,0 +1,171 @@
+#include "valid.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+static size_t
+lead_space(const char *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        return 1;
+    if ((unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 &&
+        (unsigned char)s[2] == 0x80)
+        return 3; /* U+3000 IDEOGRAPHIC SPACE, common in Chinese input */
+    return 0;
+}
+
+char *
+valid_trim(struct arena *a, const char *s)
+{
+    size_t k;
+    if (s == NULL)
+        return arena_strdup(a, "");
+    while ((k = lead_space(s)) != 0)
+        s += k;
+    size_t n = strlen(s);
+    for (;;) {
+        if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+                       s[n - 1] == '\n' || s[n - 1] == '\r')) {
+            n--;
+        } else if (n >= 3 && (unsigned char)s[n - 3] == 0xe3 &&
+                   (unsigned char)s[n - 2] == 0x80 &&
+                   (unsigned char)s[n - 1] == 0x80) {
+            n -= 3;
+        } else {
+            break;
+        }
+    }
+    return arena_strndup(a, s, n);
+}
+
+static bool
+mobile(struct arena *a, const char *in, const char **norm)
+{
+    char d[16];
+    size_t n = 0;
+    const char *p = in;
+    if (*p == '+')
+        p++;
+    for (; *p; p++) {
+        if (*p == ' ' || *p == '-')
+            continue;
+        if (!isdigit((unsigned char)*p) || n >= sizeof(d) - 1)
+            return false;
+        d[n++] = *p;
+    }
+    d[n] = '\0';
+    const char *m = d;
+    if (n == 13 && strncmp(d, "86", 2) == 0) {
+        m = d + 2;
+        n = 11;
+    }
+    if (n != 11 || m[0] != '1' || m[1] < '3' || m[1] > '9')
+        return false;
+    *norm = arena_strdup(a, m);
+    return true;
+}
+
+static bool
+email(struct arena *a, const char *in, const char **norm)
+{
+    size_t n = strlen(in);
+    const char *at = strchr(in, '@');
+    if (n < 3 || n > 254 || at == NULL || at == in || strchr(at + 1, '@'))
+        return false;
+    const char *dom = at + 1;
+    if (strchr(dom, '.') == NULL || dom[0] == '.' || in[n - 1] == '.')
+        return false;
+    for (const char *p = in; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c >= 0x7f || strchr("()<>,;:\\\"[]", c))
+            return false;
+    }
+    char *lower = arena_strdup(a, in);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    *norm = lower;
+    return true;
+}
+
+enum login_kind
+valid_login(struct arena *a, const char *in, const char **norm)
+{
+    const char *t = valid_trim(a, in);
+    if (mobile(a, t, norm))
+        return LOGIN_MOBILE;
+    if (email(a, t, norm))
+        return LOGIN_EMAIL;
+    return LOGIN_INVALID;
+}
+
+const char *
+valid_staff_login(struct arena *a, const char *in)
+{
+    const char *t = valid_trim(a, in);
+    size_t n = strlen(t);
+    if (n < 3 || n > 32)
+        return NULL;
+    char *out = arena_strdup(a, t);
+    for (char *p = out; *p; p++) {
+        *p = (char)tolower((unsigned char)*p);
+        if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '_' ||
+              *p == '-'))
+            return NULL;
+    }
+    return out;
+}
+
+const char *
+mask_phone(struct arena *a, const char *d)
+{
+    size_t n = strlen(d);
+    if (n < 7)
+        return arena_strdup(a, "****");
+    return arena_printf(a, "%.3s****%s", d, d + n - 4);
+}
+
+const char *
+mask_login(struct arena *a, const char *norm, enum login_kind kind)
+{
+    if (kind == LOGIN_MOBILE)
+        return mask_phone(a, norm);
+    const char *at = strchr(norm, '@');
+    if (kind == LOGIN_EMAIL && at != NULL)
+        return arena_printf(a, "%c***%s", norm[0], at);
+    /* Staff logins are not personal data. */
+    return arena_strdup(a, norm);
+}
+
+size_t
+valid_chars(const char *s)
+{
+    return utf8_chars(s, strlen(s));
+}
+
+bool
+valid_int(const char *s, long min, long max, long *out)
+{
+    if (s == NULL || *s == '\0')
+        return false;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool
+valid_next(const char *s)
+{
+    if (s == NULL || s[0] != '/' || s[1] == '/' || strlen(s) > 512)
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '\\' || *p == 0x7f)
+            return false;
+    return true;
+}
