@@ -1,0 +1,79 @@
+// Every route of the table (`gongkai routes`) is requested as anonymous,
+// citizen, staff and admin, and must answer with the access level the table
+// declares. A route added without thought for its access fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, DEMO, forgeToken, gongkai, psql, tokens } from '../lib/client.mjs';
+
+const LEVEL = { public: 0, citizen: 1, staff: 2, admin: 3 };
+
+function routes() {
+  return gongkai(['routes']).trim().split('\n').map((l) => {
+    const [method, pattern, access, flags = ''] = l.split(' ');
+    return { method, pattern, access, dept: flags.includes('dept') };
+  });
+}
+
+function concrete(pattern) {
+  return pattern.replaceAll('{id}', '999999').replace(/\{[a-z_]+\}/g, 'zz-missing');
+}
+
+// A client carrying a token for a demo account, signed with the instance
+// key (no password hashing per request: the table grows with every module).
+async function as(role) {
+  const c = new Client();
+  await c.get('/account/login'); // pre-session cookie for CSRF
+  if (role === 'anonymous') return c;
+  const login = { citizen: DEMO.citizen.login, staff: DEMO.staff.login, admin: DEMO.admin.login }[role];
+  const masked = role === 'citizen' ? '138****8000' : login;
+  const [id, epoch, dept] = psql(`SELECT id, session_epoch, coalesce(dept_id, 0) FROM users WHERE login_masked = '${masked}'`).split('|').map(Number);
+  const now = Math.floor(Date.now() / 1000);
+  c.jar.set('gk_sess', forgeToken({ user: id, role, dept, iat: now, exp: now + 3600, epoch }));
+  return c;
+}
+
+async function hit(c, r) {
+  const path = concrete(r.pattern);
+  if (r.method === 'GET') return c.get(path);
+  const page = await c.get('/account/login');
+  const t = tokens(page.text);
+  return c.post(path, { csrf: t.csrf, form_id: t.formId });
+}
+
+const table = routes();
+
+test('the route table is not empty and every row is well formed', () => {
+  assert.ok(table.length >= 10);
+  for (const r of table) {
+    assert.ok(['GET', 'POST'].includes(r.method), r.method);
+    assert.ok(r.pattern.startsWith('/'));
+    assert.ok(r.access in LEVEL, `${r.pattern}: ${r.access}`);
+  }
+});
+
+for (const role of ['anonymous', 'citizen', 'staff', 'admin']) {
+  test(`every route answers ${role} by its declared access level`, async () => {
+    const have = role === 'anonymous' ? -1 : LEVEL[role];
+    for (const r of table) {
+      const c = await as(role);
+      const res = await hit(c, r);
+      const where = `${role} ${r.method} ${r.pattern} (${r.access}) → ${res.status}`;
+      const need = LEVEL[r.access];
+      if (need === 0 || have >= need) {
+        assert.notEqual(res.status, 401, where);
+        assert.ok(!(res.status === 303 && (res.location || '').startsWith('/account/login?next=')), where);
+        if (!(r.dept && res.status === 403)) assert.notEqual(res.status, 403, where);
+        assert.ok(res.status < 500, where);
+      } else if (role === 'anonymous') {
+        if (r.method === 'GET') {
+          assert.equal(res.status, 303, where);
+          assert.ok(res.location.startsWith('/account/login?next='), where);
+        } else {
+          assert.equal(res.status, 401, where);
+        }
+      } else {
+        assert.equal(res.status, 403, where);
+      }
+    }
+  });
+}

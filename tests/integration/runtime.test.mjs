@@ -1,0 +1,124 @@
+// The worker runtime: log lines, a killed worker is replaced, PostgreSQL
+// going away gives 503 and coming back gives 200, migrations refuse an
+// edited file, two instances run side by side.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Client, DEMO, REPO, VAR, gongkai, instance, psql, sleep } from '../lib/client.mjs';
+
+function workerPids() {
+  const master = readFileSync(path.join(VAR, 'run/gongkai.pid'), 'utf8').trim();
+  const out = execFileSync('pgrep', ['-P', master], { encoding: 'utf8' }).trim();
+  return out.split('\n').filter(Boolean).map(Number);
+}
+
+test('one log line per request: time, method, path, status, microseconds, pid', async () => {
+  const marker = `/no-such-page-${Date.now()}`;
+  await new Client().get(marker);
+  await sleep(200);
+  const log = readFileSync(path.join(VAR, 'log/gongkai.log'), 'utf8');
+  const line = log.split('\n').find((l) => l.includes(marker));
+  assert.ok(line, 'request logged');
+  assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d{4} GET ${marker} 404 \\d+us pid=\\d+$`));
+});
+
+test('the query string never reaches the log', async () => {
+  const secret = `code${Date.now()}`;
+  await new Client().get(`/account/login?next=/me&code=${secret}`);
+  await sleep(200);
+  assert.ok(!readFileSync(path.join(VAR, 'log/gongkai.log'), 'utf8').includes(secret));
+});
+
+test('a worker killed with SIGKILL is replaced and the next requests succeed', async () => {
+  const before = workerPids();
+  assert.ok(before.length >= 2, 'several workers');
+  process.kill(before[0], 'SIGKILL');
+  for (let i = 0; i < 20; i++) {
+    const r = await new Client().get('/healthz');
+    assert.equal(r.status, 200, `request ${i} after the kill`);
+  }
+  let after = [];
+  for (let i = 0; i < 50 && after.length !== before.length; i++) {
+    await sleep(100);
+    after = workerPids();
+  }
+  assert.equal(after.length, before.length, 'as many workers as before');
+  assert.ok(!after.includes(before[0]), 'the dead one is gone');
+});
+
+test('PostgreSQL stopped: 503 with Retry-After, nothing half-written; restarted: 200', async () => {
+  const c = new Client();
+  await c.login(DEMO.citizen.login, DEMO.citizen.password);
+  assert.equal((await c.get('/me')).status, 200);
+  instance('pg-stop');
+  try {
+    for (const p of ['/healthz', '/me']) {
+      const r = await c.get(p);
+      assert.equal(r.status, 503, p);
+      assert.ok(Number(r.headers.get('retry-after')) > 0, `${p}: Retry-After`);
+      assert.match(r.text, /服务暂时不可用/);
+    }
+    const r = await new Client().register('13911112222', 'while the db is down', '断库');
+    assert.equal(r.status, 503);
+    assert.equal((await c.get('/')).status, 200, 'pages without the database still answer');
+  } finally {
+    instance('pg-start');
+  }
+  let ok = false;
+  for (let i = 0; i < 50 && !ok; i++) {
+    ok = (await c.get('/healthz')).status === 200;
+    if (!ok) await sleep(200);
+  }
+  assert.ok(ok, 'back to 200');
+  // Every worker reconnects: a run of requests spread over them all passes.
+  for (let i = 0; i < 20; i++) assert.equal((await c.get('/me')).status, 200);
+  assert.equal(psql(`SELECT count(*) FROM users WHERE name = '断库'`), '0');
+});
+
+test('migrate is idempotent and refuses an applied migration that was edited', () => {
+  assert.match(gongkai(['migrate']), /schema up to date \(0 migrations applied now/);
+  const sum = psql('SELECT checksum FROM schema_migrations WHERE version = 1');
+  psql(`UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1`);
+  try {
+    assert.throws(() => gongkai(['migrate']), (e) => /0001_core\.sql was changed after it was applied/.test(e.stderr));
+  } finally {
+    psql(`UPDATE schema_migrations SET checksum = '${sum}' WHERE version = 1`);
+  }
+  assert.match(gongkai(['migrate']), /schema up to date/);
+});
+
+test('the app role has only the grants it needs', () => {
+  assert.throws(() => execFileSync('psql', ['-XAtq', '-v', 'ON_ERROR_STOP=1', `host=${VAR}/run dbname=gongkai user=gongkai_app passfile=${VAR}/secrets/pgpass`, '-c', 'CREATE TABLE x (a int)'], { stdio: 'pipe' }), /permission denied/);
+  assert.throws(() => execFileSync('psql', ['-XAtq', '-v', 'ON_ERROR_STOP=1', `host=${VAR}/run dbname=gongkai user=gongkai_app passfile=${VAR}/secrets/pgpass`, '-c', 'UPDATE users SET role = $$admin$$'], { stdio: 'pipe' }), /permission denied/);
+});
+
+test('gongkai --help and staff add work from the command line', () => {
+  assert.match(gongkai(['--help']), /staff add --login L --password P --dept D --role staff\|admin/);
+  assert.match(gongkai(['staff', 'add', '--login', 'test.clerk', '--password', 'clerk password 1', '--dept', 'hyl', '--role', 'staff']), /ready/);
+  assert.equal(psql(`SELECT d.name FROM users u JOIN departments d ON d.id = u.dept_id WHERE u.login_masked = 'test.clerk'`), '华阳路街道');
+  assert.throws(() => gongkai(['staff', 'add', '--login', 'x.clerk', '--password', 'clerk password 1', '--dept', 'nowhere']), (e) => /no department/.test(e.stderr));
+  assert.throws(() => gongkai(['staff', 'add', '--login', 'y.clerk', '--password', 'short', '--dept', 'hyl']), (e) => /at least 10/.test(e.stderr));
+});
+
+test('a second instance runs side by side on its own directory and port', async () => {
+  const var2 = path.join(REPO, 'var-test2');
+  const env = { ...process.env, GONGKAI_VAR: var2, GONGKAI_PORT: '8282', GONGKAI_DEMO: '0', GONGKAI_WORKERS: '2' };
+  rmSync(var2, { recursive: true, force: true });
+  try {
+    execFileSync(path.join(REPO, 'scripts/instance.sh'), ['up'], { env, stdio: 'pipe', timeout: 120000 });
+    const r2 = await fetch('http://127.0.0.1:8282/healthz');
+    assert.equal(r2.status, 200);
+    const r1 = await new Client().get('/healthz');
+    assert.equal(r1.status, 200, 'the first instance is undisturbed');
+    // GONGKAI_DEMO=0: departments and calendar, but no demo accounts.
+    const c = new Client();
+    const res = await fetch('http://127.0.0.1:8282/account/login');
+    assert.equal(res.status, 200);
+    assert.ok(c);
+  } finally {
+    execFileSync(path.join(REPO, 'scripts/instance.sh'), ['down'], { env, stdio: 'pipe', timeout: 60000 });
+    rmSync(var2, { recursive: true, force: true });
+  }
+});

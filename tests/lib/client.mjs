@@ -1,0 +1,155 @@
+// A small HTTP client for the integration tests: a cookie jar, no automatic
+// redirects (the tests check every 303), and helpers that fill a form the
+// way a browser would: GET the page, take its csrf and form_id, POST.
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VAR = process.env.GONGKAI_VAR || path.join(REPO, 'var-test');
+export const PORT = process.env.GONGKAI_PORT || '8281';
+export const BASE = `http://127.0.0.1:${PORT}`;
+
+export const DEMO = {
+  admin: { login: 'admin', password: 'gongkai-admin-2024' },
+  staff: { login: 'qfb.staff', password: 'gongkai-staff-2024' },
+  otherStaff: { login: 'mzj.staff', password: 'gongkai-staff-2024' },
+  citizen: { login: '13800138000', password: 'gongkai-citizen-2024' },
+};
+
+export class Client {
+  constructor() {
+    this.jar = new Map();
+  }
+
+  cookieHeader() {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  store(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const i = pair.indexOf('=');
+      const k = pair.slice(0, i).trim();
+      const v = pair.slice(i + 1).trim();
+      if (v === '' || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.jar.delete(k);
+      else this.jar.set(k, v);
+    }
+  }
+
+  async request(method, p, { body, headers = {} } = {}) {
+    const h = { ...headers };
+    if (this.jar.size) h.cookie = this.cookieHeader();
+    const res = await fetch(BASE + p, { method, body, headers: h, redirect: 'manual' });
+    this.store(res);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  get(p, opts) {
+    return this.request('GET', p, opts);
+  }
+
+  post(p, fields, opts = {}) {
+    return this.request('POST', p, {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.headers || {}) },
+    });
+  }
+
+  // GET formPage, then POST fields (plus its csrf and form_id) to action.
+  async submit(formPage, action, fields, { keepFormId } = {}) {
+    const page = await this.get(formPage);
+    const t = tokens(page.text);
+    const body = { csrf: t.csrf, form_id: keepFormId || t.formId, ...fields };
+    const res = await this.post(action, body);
+    res.formId = body.form_id;
+    res.csrf = t.csrf;
+    return res;
+  }
+
+  async register(login, password, name) {
+    return this.submit('/account/register', '/account/register', { login, password, name });
+  }
+
+  async login(login, password, next) {
+    const f = { login, password };
+    if (next) f.next = next;
+    return this.submit('/account/login', '/account/login', f);
+  }
+
+  // Logs out through the form in the page header.
+  async logout() {
+    const page = await this.get('/me');
+    const t = tokens(page.text);
+    return this.post('/account/logout', { csrf: t.csrf, form_id: t.formId });
+  }
+}
+
+export function tokens(html) {
+  const csrf = /<input type="hidden" name="csrf" value="([^"]+)">/.exec(html);
+  const formId = /<input type="hidden" name="form_id" value="([^"]+)">/.exec(html);
+  return { csrf: csrf && csrf[1], formId: formId && formId[1] };
+}
+
+// Text of the element with the given id (first match), tags stripped.
+export function byId(html, id) {
+  const m = new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</`).exec(html);
+  return m ? m[1].trim() : null;
+}
+
+let counter = 0;
+export function uniquePhone() {
+  // 139 + 8 digits from time and a counter: unique within a test run.
+  const n = (Date.now() % 1e6) * 100 + (counter++ % 100);
+  return '139' + String(n).padStart(8, '0').slice(-8);
+}
+
+// psql as the instance's superuser (tests inspect and arrange state with it).
+export function psql(sql) {
+  return execFileSync(path.join(REPO, 'scripts/instance.sh'), ['psql', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    env: { ...process.env, GONGKAI_VAR: VAR, GONGKAI_PORT: PORT },
+    encoding: 'utf8',
+  }).trim();
+}
+
+// psql as the application's own role, to check its privileges.
+export function psqlApp(sql) {
+  const dsn = `host=${VAR}/run dbname=gongkai user=gongkai_app passfile=${VAR}/secrets/pgpass`;
+  return execFileSync('psql', ['-XAtq', '-v', 'ON_ERROR_STOP=1', dsn, '-c', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export function instance(...args) {
+  return execFileSync(path.join(REPO, 'scripts/instance.sh'), args, {
+    env: { ...process.env, GONGKAI_VAR: VAR, GONGKAI_PORT: PORT },
+    encoding: 'utf8',
+  });
+}
+
+export function gongkai(args, opts = {}) {
+  const bin = process.env.GONGKAI_BIN || path.join(REPO, 'bin/gongkai');
+  return execFileSync(bin, args, { env: { ...process.env, GONGKAI_VAR: VAR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+// A session token made with the instance's own key, for expiry tests.
+export function forgeToken({ user, role, dept = 0, iat, exp, epoch }, kid = 1) {
+  const keys = readFileSync(path.join(VAR, 'keys/gongkai.keys'), 'utf8');
+  const line = keys.split('\n').find((l) => l.startsWith(`token ${kid} `));
+  const key = Buffer.from(line.split(' ')[2], 'hex');
+  const p = Buffer.alloc(35);
+  p[0] = 1;
+  p[1] = kid;
+  p.writeBigUInt64BE(BigInt(user), 2);
+  p[10] = { citizen: 1, staff: 2, admin: 3 }[role];
+  p.writeUInt32BE(dept, 11);
+  p.writeBigUInt64BE(BigInt(iat), 15);
+  p.writeBigUInt64BE(BigInt(exp), 23);
+  p.writeUInt32BE(epoch, 31);
+  // crypto_auth is HMAC-SHA-512 truncated to 32 bytes.
+  const mac = createHmac('sha512', key).update(p).digest().subarray(0, 32);
+  return Buffer.concat([p, mac]).toString('base64url');
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
