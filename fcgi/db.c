@@ -58,7 +58,11 @@ db_disconnect(struct worker *w)
 bool
 db_ready(struct worker *w, const char *dsn)
 {
-    if (w->pg != NULL && w->prepared && PQstatus(w->pg) == CONNECTION_OK)
+    /* A server that restarted closed our socket while we were idle;
+     * reading what is pending (without blocking) notices that now, so the
+     * request gets a fresh connection instead of a failed first query. */
+    if (w->pg != NULL && w->prepared && PQconsumeInput(w->pg) == 1 &&
+        PQstatus(w->pg) == CONNECTION_OK)
         return true;
     return db_connect(w, dsn) == 0;
 }
