@@ -85,6 +85,8 @@ check_all() {
 
     # Browser tests and load tests.
     [ -x /usr/bin/chromium ] || need chromium "/usr/bin/chromium"
+    # A Chinese font, so the browser lays pages out (and screenshots show them) as people see them.
+    [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need fonts-wqy-microhei "a CJK font (fonts-wqy-microhei)"
     have wrk || need wrk "wrk"
 
     # Node runs the browser tests. The image ships its own node; only when there is no node at all

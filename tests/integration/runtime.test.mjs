@@ -124,3 +124,43 @@ test('a second instance runs side by side on its own directory and port', async 
     rmSync(var2, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM: the workers finish the requests in hand, answers stay whole, then they stop', async () => {
+  const pidFile = path.join(VAR, 'run/gongkai.pid');
+  const master = Number(readFileSync(pidFile, 'utf8').trim());
+  const results = [];
+  const stopAt = Date.now() + 2000;
+  const loop = async () => {
+    while (Date.now() < stopAt) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${process.env.GONGKAI_PORT || 8281}/`);
+        const t = await r.text();
+        results.push({ status: r.status, whole: t.trimEnd().endsWith('</html>') });
+      } catch (e) {
+        results.push({ error: String(e.cause || e) });
+      }
+    }
+  };
+  const loops = Array.from({ length: 8 }, loop);
+  await sleep(500);
+  process.kill(master, 'SIGTERM');
+  await Promise.all(loops);
+  let gone = false;
+  for (let i = 0; i < 100 && !gone; i++) {
+    try { process.kill(master, 0); await sleep(100); } catch { gone = true; }
+  }
+  try {
+    assert.ok(gone, 'the master exited');
+    assert.ok(results.length > 20);
+    for (const r of results) {
+      assert.ok(!r.error, `no broken connection: ${r.error}`);
+      assert.ok(r.whole, `a whole page (status ${r.status})`);
+      assert.ok([200, 503].includes(r.status), `status ${r.status}`);
+    }
+    assert.ok(results.some((r) => r.status === 200), 'served before the stop');
+    assert.ok(results.some((r) => r.status === 503), "nginx's 503 page after it");
+  } finally {
+    instance('up');
+  }
+  assert.equal((await new Client().get('/healthz')).status, 200, 'up again');
+});
