@@ -23,10 +23,10 @@ struct route;
 typedef struct FCGX_Request FCGX_Request;
 
 struct worker {
-    PGconn *pg;           /* one connection, statements prepared */
-    bool prepared;        /* all of sql/ prepared on pg */
+    PGconn *pg;    /* one connection, statements prepared */
+    bool prepared; /* all of sql/ prepared on pg */
     const struct keys *keys;
-    long requests;        /* served since start */
+    long requests; /* served since start */
 };
 
 enum method {
@@ -58,26 +58,26 @@ struct resp {
 struct req {
     struct arena *a;
     struct worker *w;
-    FCGX_Request *fcgi;        /* NULL outside a FastCGI request */
+    FCGX_Request *fcgi; /* NULL outside a FastCGI request */
     enum method method;
     const char *method_name;
-    const char *path;          /* decoded path, validated UTF-8 */
+    const char *path; /* decoded path, validated UTF-8 */
     const char *remote_addr;
     bool https;
     struct params query;
-    struct params body;        /* urlencoded or multipart text fields */
-    struct uploads files;      /* multipart file parts */
+    struct params body;   /* urlencoded or multipart text fields */
+    struct uploads files; /* multipart file parts */
     struct params cookies;
-    const struct route *route; /* matched route */
+    const struct route *route;      /* matched route */
     const char *args[REQ_MAX_ARGS]; /* captured {params} of the pattern */
     int nargs;
-    bool user_loaded;          /* req_user() has run */
-    struct user *user;         /* NULL = anonymous */
-    const char *pre;           /* pre-session id (gk_pre cookie) */
-    bool db_down;              /* a query failed for lost connection */
-    const char *sqlstate;      /* SQLSTATE of the last failed query */
+    bool user_loaded;     /* req_user() has run */
+    struct user *user;    /* NULL = anonymous */
+    const char *pre;      /* pre-session id (gk_pre cookie) */
+    bool db_down;         /* a query failed for lost connection */
+    const char *sqlstate; /* SQLSTATE of the last failed query */
     struct resp resp;
-    int64_t now;               /* unix seconds at request start */
+    int64_t now; /* unix seconds at request start */
 };
 
 #endif

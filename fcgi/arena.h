@@ -20,10 +20,10 @@ struct arena_block;
 struct arena_cleanup;
 
 struct arena {
-    struct arena_block *head;     /* current block, newest first */
-    struct arena_cleanup *clean;  /* cleanups, newest first */
-    size_t block_size;            /* default size of a new block */
-    size_t used_total;            /* bytes handed out since last reset */
+    struct arena_block *head;    /* current block, newest first */
+    struct arena_cleanup *clean; /* cleanups, newest first */
+    size_t block_size;           /* default size of a new block */
+    size_t used_total;           /* bytes handed out since last reset */
 };
 
 void arena_init(struct arena *a, size_t block_size);

@@ -16,8 +16,8 @@
 static PGresult *
 run(PGconn *c, enum stmt s, int n, const char *const *params)
 {
-    PGresult *res = PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL,
-                                 NULL, 0);
+    PGresult *res =
+        PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         fprintf(stderr, "gongkai: %s: %s", stmt_defs[s].name,
@@ -66,19 +66,25 @@ staff_upsert(PGconn *c, struct keys *ks, struct arena *a, const char *login,
     if (crypt_pw_hash(pw, pwh) != 0)
         return -1;
     crypt_index(ks, "users.login", norm, strlen(norm), idx);
-    unsigned char *enc = crypt_seal(a, ks, "users.login", norm, strlen(norm),
-                                    &elen);
-    const char *p[] = {role, bytea_hex(a, idx, sizeof(idx)),
-                       bytea_hex(a, enc, elen), norm, name ? name : norm,
-                       pwh, dept};
+    unsigned char *enc =
+        crypt_seal(a, ks, "users.login", norm, strlen(norm), &elen);
+    const char *p[] = {role,
+                       bytea_hex(a, idx, sizeof(idx)),
+                       bytea_hex(a, enc, elen),
+                       norm,
+                       name ? name : norm,
+                       pwh,
+                       dept};
     PGresult *res = run(c, STMT_cli_staff_upsert, 7, p);
     if (res == NULL)
         return -1;
     int n = PQntuples(res);
     PQclear(res);
     if (n != 1) {
-        fprintf(stderr, "gongkai: no department with code or name \"%s\" "
-                        "(gongkai staff add --help lists them)\n", dept);
+        fprintf(stderr,
+                "gongkai: no department with code or name \"%s\" "
+                "(gongkai staff add --help lists them)\n",
+                dept);
         return -1;
     }
     return 0;
@@ -138,8 +144,8 @@ cli_staff_add(int argc, char **argv)
     PGconn *c = ks ? owner_connect() : NULL;
     struct arena a;
     arena_init(&a, 4096);
-    int rc = c && staff_upsert(c, ks, &a, login, pw, dept, role, name) == 0
-                 ? 0 : 1;
+    int rc =
+        c && staff_upsert(c, ks, &a, login, pw, dept, role, name) == 0 ? 0 : 1;
     if (rc == 0)
         printf("staff account %s ready (%s, %s)\n", login, role, dept);
     arena_free(&a);
@@ -169,10 +175,9 @@ demo_citizen(PGconn *c, struct keys *ks, struct arena *a)
     if (crypt_pw_hash("gongkai-citizen-2024", pwh) != 0)
         return -1;
     crypt_index(ks, "users.login", norm, strlen(norm), idx);
-    unsigned char *enc = crypt_seal(a, ks, "users.login", norm, strlen(norm),
-                                    &elen);
-    const char *p[] = {bytea_hex(a, idx, sizeof(idx)),
-                       bytea_hex(a, enc, elen),
+    unsigned char *enc =
+        crypt_seal(a, ks, "users.login", norm, strlen(norm), &elen);
+    const char *p[] = {bytea_hex(a, idx, sizeof(idx)), bytea_hex(a, enc, elen),
                        mask_login(a, norm, LOGIN_MOBILE), "张三", pwh};
     PGresult *res = run(c, STMT_cli_citizen_upsert, 5, p);
     PQclear(res);

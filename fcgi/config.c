@@ -12,33 +12,34 @@ struct config cfg;
 enum ctype { C_STR, C_LONG, C_BOOL };
 
 struct cdef {
-    const char *env;   /* variable name */
+    const char *env; /* variable name */
     enum ctype type;
-    void *target;      /* field of cfg */
-    size_t size;       /* for strings: capacity */
-    const char *def;   /* default; may use @VAR@ for the instance dir */
-    long min, max;     /* range for numbers */
+    void *target;    /* field of cfg */
+    size_t size;     /* for strings: capacity */
+    const char *def; /* default; may use @VAR@ for the instance dir */
+    long min, max;   /* range for numbers */
 };
 
 static const struct cdef defs[] = {
     {"GONGKAI_DSN", C_STR, cfg.dsn, sizeof(cfg.dsn),
      "host=@VAR@/run dbname=gongkai user=gongkai_app "
-     "passfile=@VAR@/secrets/pgpass", 0, 0},
+     "passfile=@VAR@/secrets/pgpass",
+     0, 0},
     {"GONGKAI_OWNER_DSN", C_STR, cfg.owner_dsn, sizeof(cfg.owner_dsn),
      "host=@VAR@/run dbname=gongkai user=gongkai_owner "
-     "passfile=@VAR@/secrets/pgpass", 0, 0},
+     "passfile=@VAR@/secrets/pgpass",
+     0, 0},
     {"GONGKAI_KEYS", C_STR, cfg.keys, sizeof(cfg.keys),
      "@VAR@/keys/gongkai.keys", 0, 0},
     {"GONGKAI_SOCKET", C_STR, cfg.socket, sizeof(cfg.socket),
      "@VAR@/run/gongkai.sock", 0, 0},
     {"GONGKAI_WORKERS", C_LONG, &cfg.workers, 0, "0", 0, 256},
-    {"GONGKAI_BODY_MAX", C_LONG, &cfg.body_max, 0, "1048576", 1024,
-     64L << 20},
+    {"GONGKAI_BODY_MAX", C_LONG, &cfg.body_max, 0, "1048576", 1024, 64L << 20},
     {"GONGKAI_UPLOAD_MAX", C_LONG, &cfg.upload_max, 0, "57671680", 1024,
      256L << 20},
     {"GONGKAI_SESSION_HOURS", C_LONG, &cfg.session_hours, 0, "8", 1, 720},
-    {"GONGKAI_LOGIN_FAIL_ACCOUNT", C_LONG, &cfg.login_fail_account, 0, "5",
-     1, 1000},
+    {"GONGKAI_LOGIN_FAIL_ACCOUNT", C_LONG, &cfg.login_fail_account, 0, "5", 1,
+     1000},
     {"GONGKAI_LOGIN_FAIL_ADDR", C_LONG, &cfg.login_fail_addr, 0, "30", 1,
      100000},
     {"GONGKAI_SECURE_COOKIES", C_BOOL, &cfg.secure_cookies, 0, "0", 0, 1},

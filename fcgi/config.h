@@ -11,18 +11,18 @@
 #include <stddef.h>
 
 struct config {
-    char var[512];       /* GONGKAI_VAR, absolute */
-    char dsn[1024];      /* GONGKAI_DSN: the app's least-privilege role */
-    char owner_dsn[1024];/* GONGKAI_OWNER_DSN: migrations */
-    char keys[600];      /* GONGKAI_KEYS: key file */
-    char socket[600];    /* GONGKAI_SOCKET: FastCGI unix socket */
-    long workers;        /* GONGKAI_WORKERS: 0 = 2 x cores */
-    long body_max;       /* GONGKAI_BODY_MAX: bytes, ordinary routes */
-    long upload_max;     /* GONGKAI_UPLOAD_MAX: bytes, upload routes */
-    long session_hours;  /* GONGKAI_SESSION_HOURS: token lifetime */
+    char var[512];           /* GONGKAI_VAR, absolute */
+    char dsn[1024];          /* GONGKAI_DSN: the app's least-privilege role */
+    char owner_dsn[1024];    /* GONGKAI_OWNER_DSN: migrations */
+    char keys[600];          /* GONGKAI_KEYS: key file */
+    char socket[600];        /* GONGKAI_SOCKET: FastCGI unix socket */
+    long workers;            /* GONGKAI_WORKERS: 0 = 2 x cores */
+    long body_max;           /* GONGKAI_BODY_MAX: bytes, ordinary routes */
+    long upload_max;         /* GONGKAI_UPLOAD_MAX: bytes, upload routes */
+    long session_hours;      /* GONGKAI_SESSION_HOURS: token lifetime */
     long login_fail_account; /* failures per account per 15 min */
     long login_fail_addr;    /* failures per address per 15 min */
-    bool secure_cookies; /* GONGKAI_SECURE_COOKIES: force Secure */
+    bool secure_cookies;     /* GONGKAI_SECURE_COOKIES: force Secure */
 };
 
 extern struct config cfg;

@@ -40,7 +40,7 @@ crypt_pw_dummy(const char *pw)
 }
 
 #define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define TAG   crypto_aead_xchacha20poly1305_ietf_ABYTES
 
 unsigned char *
 crypt_seal(struct arena *a, const struct keys *ks, const char *ctx,
@@ -54,8 +54,8 @@ crypt_seal(struct arena *a, const struct keys *ks, const char *ctx,
     /* The column name is the associated data, so a ciphertext moved to
      * another column (or table) no longer opens. */
     crypto_aead_xchacha20poly1305_ietf_encrypt(
-        out + 1 + NONCE, &clen, pt, n, (const unsigned char *)ctx,
-        strlen(ctx), NULL, out + 1, k->k);
+        out + 1 + NONCE, &clen, pt, n, (const unsigned char *)ctx, strlen(ctx),
+        NULL, out + 1, k->k);
     *outlen = 1 + NONCE + (size_t)clen;
     return out;
 }
@@ -82,16 +82,15 @@ crypt_open(struct arena *a, const struct keys *ks, const char *ctx,
 }
 
 void
-crypt_index(const struct keys *ks, const char *ctx, const void *data,
-            size_t n, unsigned char out[INDEX_BYTES])
+crypt_index(const struct keys *ks, const char *ctx, const void *data, size_t n,
+            unsigned char out[INDEX_BYTES])
 {
     const struct key *k = keys_current(ks, KP_INDEX);
     crypto_generichash_state st;
     crypto_generichash_init(&st, k->k, KEY_BYTES, INDEX_BYTES);
     /* ctx and its NUL separate domains: the same value hashed for two
      * columns gives unrelated results. */
-    crypto_generichash_update(&st, (const unsigned char *)ctx,
-                              strlen(ctx) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)ctx, strlen(ctx) + 1);
     crypto_generichash_update(&st, data, n);
     crypto_generichash_final(&st, out, INDEX_BYTES);
 }

@@ -30,8 +30,8 @@ db_connect(struct worker *w, const char *dsn)
          * before their tables exist); workers never run them. */
         if (strncmp(stmt_defs[i].name, "cli_", 4) == 0)
             continue;
-        PGresult *res = PQprepare(w->pg, stmt_defs[i].name, stmt_defs[i].sql,
-                                  0, NULL);
+        PGresult *res =
+            PQprepare(w->pg, stmt_defs[i].name, stmt_defs[i].sql, 0, NULL);
         int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
         if (!ok)
             log_err("prepare %s failed: %s", stmt_defs[i].name,
@@ -81,8 +81,8 @@ db_exec(struct req *r, enum stmt s, int n, const char *const *params)
         r->db_down = true;
         return NULL;
     }
-    PGresult *res = PQexecPrepared(w->pg, stmt_defs[s].name, n, params, NULL,
-                                   NULL, 0);
+    PGresult *res =
+        PQexecPrepared(w->pg, stmt_defs[s].name, n, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         arena_cleanup(r->a, clear_result, res);
@@ -120,10 +120,9 @@ db_commit(struct req *r)
 void
 db_rollback(struct req *r)
 {
-    if (r->w->pg != NULL &&
-        PQtransactionStatus(r->w->pg) != PQTRANS_IDLE) {
-        PGresult *res = PQexecPrepared(r->w->pg, stmt_defs[STMT_tx_rollback].name,
-                                       0, NULL, NULL, NULL, 0);
+    if (r->w->pg != NULL && PQtransactionStatus(r->w->pg) != PQTRANS_IDLE) {
+        PGresult *res = PQexecPrepared(
+            r->w->pg, stmt_defs[STMT_tx_rollback].name, 0, NULL, NULL, NULL, 0);
         PQclear(res);
     }
 }

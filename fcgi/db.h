@@ -31,14 +31,13 @@ void db_disconnect(struct worker *w);
 /* Makes sure the connection is usable, reconnecting if needed. */
 bool db_ready(struct worker *w, const char *dsn);
 
-PGresult *db_exec(struct req *r, enum stmt s, int n,
-                  const char *const *params);
+PGresult *db_exec(struct req *r, enum stmt s, int n, const char *const *params);
 /* DBQ(r, STMT_x, "a", b, ...) with the parameter count computed. */
-#define DBQ(r, s, ...)                                                  \
-    db_exec((r), (s),                                                   \
-            (int)(sizeof((const char *[]){__VA_ARGS__}) /               \
-                  sizeof(const char *)),                                \
-            (const char *[]){__VA_ARGS__})
+#define DBQ(r, s, ...)                                                         \
+    db_exec(                                                                   \
+        (r), (s),                                                              \
+        (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)),   \
+        (const char *[]){__VA_ARGS__})
 #define DBQ0(r, s) db_exec((r), (s), 0, NULL)
 
 /* BEGIN / COMMIT / ROLLBACK through the prepared tx_* statements. */

@@ -31,11 +31,9 @@ void html_init(struct html *h, struct buf *out);
 void html_init_xml(struct html *h, struct buf *out);
 
 /* <tag a="v" ...> */
-void html_open(struct html *h, const char *tag, ...)
-    __attribute__((sentinel));
+void html_open(struct html *h, const char *tag, ...) __attribute__((sentinel));
 /* <tag a="v" ...> for void elements (input, meta, link, br). */
-void html_void(struct html *h, const char *tag, ...)
-    __attribute__((sentinel));
+void html_void(struct html *h, const char *tag, ...) __attribute__((sentinel));
 /* </tag> */
 void html_close(struct html *h, const char *tag);
 /* Escaped text. */

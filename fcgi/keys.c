@@ -31,8 +31,8 @@ add_key(struct keys *ks, int p, unsigned kid, const char *hex)
     uint8_t k[KEY_BYTES];
     size_t bin_len = 0;
     if (kid == 0 || kid > 255 ||
-        sodium_hex2bin(k, sizeof(k), hex, strlen(hex), NULL, &bin_len,
-                       NULL) != 0 ||
+        sodium_hex2bin(k, sizeof(k), hex, strlen(hex), NULL, &bin_len, NULL) !=
+            0 ||
         bin_len != KEY_BYTES)
         return -1;
     for (int i = 0; i < KEYS_MAX; i++) {
@@ -71,8 +71,7 @@ parse_file(FILE *f, struct keys *ks, const char *path)
     }
     for (int p = 0; p < KP__MAX && rc == 0; p++) {
         if (keys_current(ks, (enum key_purpose)p) == NULL) {
-            fprintf(stderr, "gongkai: %s: no %s key\n", path,
-                    purpose_names[p]);
+            fprintf(stderr, "gongkai: %s: no %s key\n", path, purpose_names[p]);
             rc = -1;
         }
     }
@@ -90,8 +89,10 @@ keys_load(const char *path)
         return NULL;
     f = fopen(path, "re");
     if (f == NULL) {
-        fprintf(stderr, "gongkai: cannot open key file %s: %s "
-                        "(run `gongkai keygen`)\n", path, strerror(errno));
+        fprintf(stderr,
+                "gongkai: cannot open key file %s: %s "
+                "(run `gongkai keygen`)\n",
+                path, strerror(errno));
         return NULL;
     }
     /* A key file others can read is a leaked key file. */

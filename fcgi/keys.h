@@ -18,13 +18,13 @@
 #include <stdint.h>
 
 #define KEY_BYTES 32
-#define KEYS_MAX 8 /* per purpose */
+#define KEYS_MAX  8 /* per purpose */
 
 enum key_purpose { KP_TOKEN, KP_DATA, KP_INDEX, KP_CSRF, KP__MAX };
 
 struct key {
-    uint8_t kid;            /* 1..255; 0 = empty slot */
-    uint8_t k[KEY_BYTES];   /* secret */
+    uint8_t kid;          /* 1..255; 0 = empty slot */
+    uint8_t k[KEY_BYTES]; /* secret */
 };
 
 struct keys {

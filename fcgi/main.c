@@ -82,9 +82,10 @@ main(int argc, char **argv)
     if (strcmp(cmd, "migrate") == 0)
         return migrate_run(cfg.owner_dsn) == 0 ? 0 : 1;
     if (strcmp(cmd, "keygen") == 0)
-        return keys_generate(cfg.keys, argc > 2 &&
-                                           strcmp(argv[2], "--rotate") == 0)
-                       == 0 ? 0 : 1;
+        return keys_generate(cfg.keys,
+                             argc > 2 && strcmp(argv[2], "--rotate") == 0) == 0
+                   ? 0
+                   : 1;
     if (strcmp(cmd, "staff") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
         return cli_staff_add(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0)

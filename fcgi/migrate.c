@@ -12,8 +12,8 @@ static PGresult *
 run(PGconn *c, enum stmt s, int n, const char *const *params)
 {
     /* One-off statements of the CLI: not prepared on worker connections. */
-    PGresult *res = PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL,
-                                 NULL, 0);
+    PGresult *res =
+        PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         fprintf(stderr, "gongkai migrate: %s: %s", stmt_defs[s].name,
@@ -103,8 +103,10 @@ newer_than_binary(PGconn *c)
     PQclear(res);
     int mine = nmigrations ? migrations[nmigrations - 1].version : 0;
     if (max > mine) {
-        fprintf(stderr, "gongkai migrate: the database has migration %d, "
-                        "this binary knows only up to %d\n", max, mine);
+        fprintf(stderr,
+                "gongkai migrate: the database has migration %d, "
+                "this binary knows only up to %d\n",
+                max, mine);
         return -1;
     }
     return 0;

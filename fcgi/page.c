@@ -8,7 +8,7 @@
 #include "db.h"
 #include "resp.h"
 
-#define PRE_COOKIE "gk_pre"
+#define PRE_COOKIE  "gk_pre"
 #define SESS_COOKIE "gk_sess"
 
 static void
@@ -20,8 +20,8 @@ nav_link(struct req *r, struct html *h, const char *href, const char *text)
                (n > 1 && strncmp(r->path, href, n) == 0 &&
                 (r->path[n] == '/' || r->path[n] == '\0'));
     html_open(h, "li", NULL);
-    html_elem(h, "a", text, "href", href, "aria-current",
-              cur ? "page" : NULL, NULL);
+    html_elem(h, "a", text, "href", href, "aria-current", cur ? "page" : NULL,
+              NULL);
     html_close(h, "li");
 }
 
@@ -43,8 +43,8 @@ account_nav(struct req *r, struct html *h, struct user *u)
                   "class", "inline", NULL);
         form_hidden(h, "csrf", req_csrf(r));
         form_hidden(h, "form_id", crypt_random_token(r->a, 18));
-        html_elem(h, "button", "退出登录", "type", "submit", "class",
-                  "link", NULL);
+        html_elem(h, "button", "退出登录", "type", "submit", "class", "link",
+                  NULL);
         html_close(h, "form");
     }
     html_close(h, "div");
@@ -66,8 +66,7 @@ page_begin(struct req *r, const char *title)
     html_text(h, title);
     html_text(h, " - 长宁区政务公开");
     html_close(h, "title");
-    html_void(h, "link", "rel", "stylesheet", "href", "/static/site.css",
-              NULL);
+    html_void(h, "link", "rel", "stylesheet", "href", "/static/site.css", NULL);
     html_close(h, "head");
     html_open(h, "body", NULL);
     html_elem(h, "a", "跳到主要内容", "class", "skip", "href", "#main", NULL);
@@ -159,8 +158,7 @@ form_value(const struct form *f, const char *field)
 void
 form_hidden(struct html *h, const char *name, const char *value)
 {
-    html_void(h, "input", "type", "hidden", "name", name, "value", value,
-              NULL);
+    html_void(h, "input", "type", "hidden", "name", name, "value", value, NULL);
 }
 
 void
@@ -182,8 +180,7 @@ form_open(struct form *f, struct html *h, const char *action, bool multipart)
         html_close(h, "div");
     }
     html_open(h, "form", "method", "post", "action", action, "enctype",
-              multipart ? "multipart/form-data" : NULL, "novalidate", "",
-              NULL);
+              multipart ? "multipart/form-data" : NULL, "novalidate", "", NULL);
     form_hidden(h, "csrf", req_csrf(r));
     /* A form shown again keeps its nonce: nothing was stored the first
      * time, and a double click on the corrected form must still count
@@ -208,9 +205,9 @@ form_field(struct form *f, struct html *h, const struct field *fd)
     const char *id = arena_printf(r->a, "f-%s", fd->name);
     const char *hint_id = fd->hint ? arena_printf(r->a, "%s-hint", id) : NULL;
     const char *err_id = err ? arena_printf(r->a, "%s-error", id) : NULL;
-    const char *described =
-        hint_id && err_id ? arena_printf(r->a, "%s %s", err_id, hint_id)
-                          : (err_id ? err_id : hint_id);
+    const char *described = hint_id && err_id
+                                ? arena_printf(r->a, "%s %s", err_id, hint_id)
+                                : (err_id ? err_id : hint_id);
     bool secret = strcmp(fd->type, "password") == 0;
     const char *val = secret ? "" : form_value(f, fd->name);
     char maxl[16];
@@ -349,8 +346,8 @@ form_once(struct req *r, const char **prior)
     res = DBQ(r, STMT_form_location, fid);
     if (res == NULL)
         return -1;
-    *prior = PQntuples(res) == 1 && !db_isnull(res, 0, 0)
-                 ? db_get(res, 0, 0) : "/";
+    *prior =
+        PQntuples(res) == 1 && !db_isnull(res, 0, 0) ? db_get(res, 0, 0) : "/";
     return 0;
 }
 
@@ -364,12 +361,10 @@ form_once_done(struct req *r, const char *location)
 }
 
 int
-audit(struct req *r, const char *action, const char *object,
-      const char *detail)
+audit(struct req *r, const char *action, const char *object, const char *detail)
 {
     const struct user *u = r->user;
-    return audit_as(r, u ? u->id : 0, u ? u->dept : 0, action, object,
-                    detail);
+    return audit_as(r, u ? u->id : 0, u ? u->dept : 0, action, object, detail);
 }
 
 int
@@ -379,9 +374,9 @@ audit_as(struct req *r, int64_t actor, int32_t dept_id, const char *action,
     char uid[24], dept[16];
     snprintf(uid, sizeof(uid), "%lld", (long long)actor);
     snprintf(dept, sizeof(dept), "%d", (int)dept_id);
-    PGresult *res = DBQ(r, STMT_audit_add, actor ? uid : NULL, dept, action,
-                        object ? object : "", detail ? detail : "",
-                        r->remote_addr);
+    PGresult *res =
+        DBQ(r, STMT_audit_add, actor ? uid : NULL, dept, action,
+            object ? object : "", detail ? detail : "", r->remote_addr);
     return res ? 0 : -1;
 }
 

@@ -18,8 +18,7 @@ struct html *page_begin(struct req *r, const char *title);
 /* Closes <main>, adds the footer. */
 void page_end(struct req *r, struct html *h);
 /* A whole page for an error status with a plain-language message. */
-void page_error(struct req *r, int status, const char *title,
-                const char *msg);
+void page_error(struct req *r, int status, const char *title, const char *msg);
 
 /* Field errors collected while validating one form. */
 struct form {
@@ -48,7 +47,7 @@ struct field {
     const char *hint;         /* help text under the label, or NULL */
     const char *autocomplete; /* autocomplete token, or NULL */
     bool required;
-    int maxlength;            /* 0 = none */
+    int maxlength; /* 0 = none */
 };
 void form_field(struct form *f, struct html *h, const struct field *fd);
 void form_hidden(struct html *h, const char *name, const char *value);

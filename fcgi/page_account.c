@@ -11,15 +11,17 @@
 #include "valid.h"
 
 #define SESS_COOKIE "gk_sess"
-#define PW_MIN 10
-#define PW_MAX 128
+#define PW_MIN      10
+#define PW_MAX      128
 
 static const struct field f_login = {
-    "login", "手机号或电子邮箱", "text",
-    "用于登录，例如 13800138000 或 name@example.com", "username", true, 254};
+    "login",    "手机号或电子邮箱",
+    "text",     "用于登录，例如 13800138000 或 name@example.com",
+    "username", true,
+    254};
 static const struct field f_password_new = {
-    "password", "密码", "password", "至少 10 个字符", "new-password", true,
-    PW_MAX};
+    "password",     "密码", "password", "至少 10 个字符",
+    "new-password", true,   PW_MAX};
 static const struct field f_password = {
     "password", "密码", "password", NULL, "current-password", true, PW_MAX};
 static const struct field f_name = {
@@ -27,8 +29,7 @@ static const struct field f_name = {
 
 /* Issues a session token and sets its cookie. */
 static void
-session_start(struct req *r, long long uid, enum role role, int dept,
-              int epoch)
+session_start(struct req *r, long long uid, enum role role, int dept, int epoch)
 {
     struct ident id = {
         .user = uid,
@@ -57,8 +58,10 @@ static void
 register_form(struct req *r, struct form *f, int status)
 {
     struct html *h = page_begin(r, "注册账号");
-    html_elem(h, "p", "注册后可以在线留言、报名活动、申请列席会议，"
-                      "并在“我的”中查看办理进度。", "class", "lead", NULL);
+    html_elem(h, "p",
+              "注册后可以在线留言、报名活动、申请列席会议，"
+              "并在“我的”中查看办理进度。",
+              "class", "lead", NULL);
     form_open(f, h, "/account/register", false);
     form_field(f, h, &f_name);
     form_field(f, h, &f_login);
@@ -82,7 +85,7 @@ register_get(struct req *r)
 }
 
 struct new_citizen {
-    const char *norm;   /* normalised login */
+    const char *norm; /* normalised login */
     enum login_kind kind;
     const char *name;
     const char *pw;
@@ -103,8 +106,9 @@ register_validate(struct req *r, struct form *f, struct new_citizen *c)
     if (login == NULL || *valid_trim(r->a, login) == '\0')
         form_error(f, "login", "请填写手机号或电子邮箱");
     else if (c->kind == LOGIN_INVALID)
-        form_error(f, "login", "请填写 11 位手机号（如 13800138000）"
-                               "或有效的电子邮箱");
+        form_error(f, "login",
+                   "请填写 11 位手机号（如 13800138000）"
+                   "或有效的电子邮箱");
     size_t pc = c->pw ? valid_chars(c->pw) : 0;
     if (pc < PW_MIN)
         form_error(f, "password", "密码至少需要 10 个字符");
@@ -133,9 +137,9 @@ register_store(struct req *r, struct form *f, const struct new_citizen *c,
     int once = form_once(r, &prior);
     if (once <= 0)
         return once == 0 ? prior : NULL;
-    PGresult *res = DBQ(r, STMT_user_create_citizen, hash,
-                        bytea_hex(r->a, enc, elen),
-                        mask_login(r->a, c->norm, c->kind), c->name, pwh);
+    PGresult *res =
+        DBQ(r, STMT_user_create_citizen, hash, bytea_hex(r->a, enc, elen),
+            mask_login(r->a, c->norm, c->kind), c->name, pwh);
     if (res == NULL)
         return NULL;
     if (PQntuples(res) == 0) {
@@ -234,8 +238,10 @@ login_throttled(struct req *r, struct form *f, const char *hash)
     if (wait <= 0)
         return 0;
     long min = (wait + 59) / 60;
-    char *msg = arena_printf(r->a, "登录失败次数过多。为保护账号安全，"
-                                   "请 %ld 分钟后再试。", min);
+    char *msg = arena_printf(r->a,
+                             "登录失败次数过多。为保护账号安全，"
+                             "请 %ld 分钟后再试。",
+                             min);
     login_form(r, f, 429, msg);
     (void)resp_header(r, "Retry-After", arena_printf(r->a, "%ld", wait));
     return 1;
@@ -291,8 +297,9 @@ login_post(struct req *r)
     if (role != ROLE_CITIZEN && audit_as(r, uid, dept, "login", "", "") != 0)
         return;
     const char *next = req_param(r, "next");
-    resp_redirect(r, valid_next(next) ? next
-                     : role == ROLE_CITIZEN ? "/me" : "/admin");
+    resp_redirect(r, valid_next(next)       ? next
+                     : role == ROLE_CITIZEN ? "/me"
+                                            : "/admin");
 }
 
 /* ---- log out ---- */
@@ -301,8 +308,7 @@ void
 logout_post(struct req *r)
 {
     struct user *u = req_user(r);
-    if (u != NULL && u->role != ROLE_CITIZEN &&
-        audit(r, "logout", "", "") != 0)
+    if (u != NULL && u->role != ROLE_CITIZEN && audit(r, "logout", "", "") != 0)
         return;
     resp_cookie(r, SESS_COOKIE, "", 0);
     resp_redirect(r, "/");
@@ -344,8 +350,10 @@ me_get(struct req *r)
     html_close(h, "section");
     html_open(h, "section", "aria-labelledby", "me-security", NULL);
     html_elem(h, "h2", "账号安全", "id", "me-security", NULL);
-    html_elem(h, "p", "如果您在别人的电脑或手机上登录过，可以让所有设备"
-                      "上的登录立即失效。", NULL);
+    html_elem(h, "p",
+              "如果您在别人的电脑或手机上登录过，可以让所有设备"
+              "上的登录立即失效。",
+              NULL);
     html_open(h, "form", "method", "post", "action", "/account/logout-all",
               NULL);
     form_hidden(h, "csrf", req_csrf(r));

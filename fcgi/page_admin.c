@@ -20,8 +20,9 @@ admin_home_get(struct req *r)
     html_open(h, "li", NULL);
     html_open(h, "a", "href", "/admin/audit", NULL);
     html_elem(h, "h2", "操作记录", NULL);
-    html_elem(h, "p", u->role == ROLE_ADMIN ? "全区工作人员的操作记录"
-                                            : "本部门工作人员的操作记录",
+    html_elem(h, "p",
+              u->role == ROLE_ADMIN ? "全区工作人员的操作记录"
+                                    : "本部门工作人员的操作记录",
               NULL);
     html_close(h, "a");
     html_close(h, "li");
@@ -53,7 +54,7 @@ admin_audit_get(struct req *r)
     html_open(h, "thead", NULL);
     html_open(h, "tr", NULL);
     static const char *const cols[] = {"时间", "工作人员", "部门", "操作",
-                                       "对象", "说明", "地址"};
+                                       "对象", "说明",     "地址"};
     for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
         html_elem(h, "th", cols[i], "scope", "col", NULL);
     html_close(h, "tr");

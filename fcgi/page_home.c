@@ -24,8 +24,10 @@ void
 home_get(struct req *r)
 {
     struct html *h = page_begin(r, "长宁区政务公开服务");
-    html_elem(h, "p", "在这里，您可以了解政策、提出意见、参与政府决策和开放"
-                      "活动，并依法申请政府信息公开。", "class", "lead", NULL);
+    html_elem(h, "p",
+              "在这里，您可以了解政策、提出意见、参与政府决策和开放"
+              "活动，并依法申请政府信息公开。",
+              "class", "lead", NULL);
     html_open(h, "ul", "class", "tiles", NULL);
     for (size_t i = 0; i < sizeof(tiles) / sizeof(tiles[0]); i++) {
         html_open(h, "li", NULL);

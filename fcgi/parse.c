@@ -37,11 +37,17 @@ utf8_text_valid(const char *str, size_t n)
         size_t len;
         unsigned min, cp;
         if (c >= 0xc2 && c <= 0xdf) {
-            len = 2; min = 0x80; cp = c & 0x1f;
+            len = 2;
+            min = 0x80;
+            cp = c & 0x1f;
         } else if (c >= 0xe0 && c <= 0xef) {
-            len = 3; min = 0x800; cp = c & 0x0f;
+            len = 3;
+            min = 0x800;
+            cp = c & 0x0f;
         } else if (c >= 0xf0 && c <= 0xf4) {
-            len = 4; min = 0x10000; cp = c & 0x07;
+            len = 4;
+            min = 0x10000;
+            cp = c & 0x07;
         } else {
             return false;
         }
@@ -70,8 +76,8 @@ utf8_chars(const char *s, size_t n)
 }
 
 void
-params_add(struct arena *a, struct params *p, const char *key,
-           const char *val, size_t len)
+params_add(struct arena *a, struct params *p, const char *key, const char *val,
+           size_t len)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
@@ -310,8 +316,8 @@ add_part(struct arena *a, const struct part_head *ph, const char *data,
 /* RFC 2046 section 5.1.1: the body is a preamble, then parts each opened by
  * CRLF "--" boundary CRLF, closed by CRLF "--" boundary "--". */
 enum parse_err
-parse_multipart(struct arena *a, const char *ctype, const char *body,
-                size_t n, struct params *out, struct uploads *files)
+parse_multipart(struct arena *a, const char *ctype, const char *body, size_t n,
+                struct params *out, struct uploads *files)
 {
     char *b = header_param(a, ctype, strlen(ctype), "boundary");
     if (b == NULL || *b == '\0' || strlen(b) > 70)

@@ -26,8 +26,8 @@ enum parse_err {
 };
 
 #define PARSE_MAX_FIELDS 200 /* fields per source (query, body, cookies) */
-#define PARSE_MAX_NAME 64    /* bytes in a field or cookie name */
-#define PARSE_MAX_FILES 10   /* file parts in one multipart body */
+#define PARSE_MAX_NAME   64  /* bytes in a field or cookie name */
+#define PARSE_MAX_FILES  10  /* file parts in one multipart body */
 
 struct param {
     const char *key; /* NUL-terminated, in the arena */

@@ -66,9 +66,8 @@ read_body(struct req *r, size_t len, char **out)
     char *b = arena_alloc(r->a, len + 1);
     size_t got = 0;
     while (got < len) {
-        int n = FCGX_GetStr(b + got, (int)(len - got > 65536 ? 65536
-                                                             : len - got),
-                            r->fcgi->in);
+        int n = FCGX_GetStr(
+            b + got, (int)(len - got > 65536 ? 65536 : len - got), r->fcgi->in);
         if (n <= 0)
             return -1;
         got += (size_t)n;
@@ -109,8 +108,7 @@ parse_body(struct req *r)
     } else if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
         e = parse_multipart(r->a, ct, body, len, &r->body, &r->files);
     } else {
-        page_error(r, 415, "无法处理该请求",
-                   "请通过网页上的表单提交。");
+        page_error(r, 415, "无法处理该请求", "请通过网页上的表单提交。");
         return -1;
     }
     if (e != PARSE_OK) {
@@ -143,8 +141,8 @@ parse_head(struct req *r)
         return -1;
     }
     const char *q = param(r, "QUERY_STRING");
-    enum parse_err e = q ? parse_urlencoded(r->a, q, strlen(q), &r->query)
-                         : PARSE_OK;
+    enum parse_err e =
+        q ? parse_urlencoded(r->a, q, strlen(q), &r->query) : PARSE_OK;
     const char *ck = param(r, "HTTP_COOKIE");
     if (e == PARSE_OK && ck != NULL)
         e = strlen(ck) > COOKIE_MAX
@@ -161,8 +159,8 @@ static void
 method_not_allowed(struct req *r, unsigned allow)
 {
     const char *list = (allow & M_GET) && (allow & M_POST) ? "GET, HEAD, POST"
-                       : (allow & M_GET)                 ? "GET, HEAD"
-                                                         : "POST";
+                       : (allow & M_GET)                   ? "GET, HEAD"
+                                                           : "POST";
     page_error(r, 405, "不支持该操作", "此页面不支持这种访问方式。");
     (void)resp_header(r, "Allow", list);
 }
@@ -176,8 +174,8 @@ login_redirect(struct req *r)
     buf_init(&b, r->a, 128);
     buf_puts(&b, "/account/login?next=");
     static const char hex[] = "0123456789ABCDEF";
-    const char *full = q && *q ? arena_printf(r->a, "%s?%s", r->path, q)
-                               : r->path;
+    const char *full =
+        q && *q ? arena_printf(r->a, "%s?%s", r->path, q) : r->path;
     for (const unsigned char *p = (const unsigned char *)full; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
             (*p >= '0' && *p <= '9') || strchr("-_.~/", *p)) {
@@ -209,8 +207,7 @@ guard(struct req *r)
             return -1;
         }
         if (!access_check(u, rt->access)) {
-            page_error(r, 403, "没有权限",
-                       "您的账号没有访问此页面的权限。");
+            page_error(r, 403, "没有权限", "您的账号没有访问此页面的权限。");
             return -1;
         }
     }
@@ -244,11 +241,8 @@ dispatch(struct req *r)
         page_error(r, 404, "页面不存在",
                    "您要找的页面不存在，可能已被移除或地址有误。");
         return;
-    case MATCH_METHOD:
-        method_not_allowed(r, allow);
-        return;
-    case MATCH_OK:
-        break;
+    case MATCH_METHOD: method_not_allowed(r, allow); return;
+    case MATCH_OK: break;
     }
     if (r->method == M_POST && parse_body(r) != 0)
         return;
@@ -281,8 +275,8 @@ log_line(struct req *r, int64_t t0)
     /* The query string is never logged: it may carry access codes. */
     fprintf(stderr, "%s %s %s %d %lldus pid=%d\n", ts, r->method_name,
             log_safe(path, sizeof(path), r->path),
-            r->resp.status ? r->resp.status : 200,
-            (long long)(now_usec() - t0), (int)getpid());
+            r->resp.status ? r->resp.status : 200, (long long)(now_usec() - t0),
+            (int)getpid());
 }
 
 void

@@ -79,10 +79,11 @@ resp_cookie(struct req *r, const char *name, const char *value, long max_age)
     char age[48] = "";
     if (max_age >= 0)
         snprintf(age, sizeof(age), "; Max-Age=%ld", max_age);
-    const char *v = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; "
-                                 "SameSite=Lax%s%s", name, value, age,
-                                 (r->https || cfg.secure_cookies)
-                                     ? "; Secure" : "");
+    const char *v = arena_printf(
+        r->a,
+        "%s=%s; Path=/; HttpOnly; "
+        "SameSite=Lax%s%s",
+        name, value, age, (r->https || cfg.secure_cookies) ? "; Secure" : "");
     (void)resp_header(r, "Set-Cookie", v);
 }
 

@@ -79,9 +79,9 @@ match_one(const char *pat, const char *path, const char **args, int *nargs,
 }
 
 enum match
-router_match(const struct route *tab, size_t n, const char *path,
-             enum method m, const struct route **out, const char **args,
-             int *nargs, unsigned *allow, char *argbuf, size_t argcap)
+router_match(const struct route *tab, size_t n, const char *path, enum method m,
+             const struct route **out, const char **args, int *nargs,
+             unsigned *allow, char *argbuf, size_t argcap)
 {
     unsigned want = m == M_HEAD ? M_GET : (unsigned)m;
     *allow = 0;
@@ -103,16 +103,12 @@ int
 access_check(const struct user *u, enum access need)
 {
     switch (need) {
-    case ACC_PUBLIC:
-        return 1;
-    case ACC_CITIZEN:
-        return u != NULL;
+    case ACC_PUBLIC: return 1;
+    case ACC_CITIZEN: return u != NULL;
     case ACC_STAFF:
         return u != NULL && (u->role == ROLE_STAFF || u->role == ROLE_ADMIN);
-    case ACC_ADMIN:
-        return u != NULL && u->role == ROLE_ADMIN;
-    default:
-        return 0;
+    case ACC_ADMIN: return u != NULL && u->role == ROLE_ADMIN;
+    default: return 0;
     }
 }
 

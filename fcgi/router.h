@@ -39,7 +39,7 @@ struct route {
     const char *pattern; /* "/policies/{id}" */
     handler_fn fn;
     enum access access;
-    unsigned flags;      /* enum route_flag */
+    unsigned flags; /* enum route_flag */
 };
 
 extern const struct route routes[];

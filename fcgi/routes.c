@@ -9,17 +9,17 @@
 
 const struct route routes[] = {
     /* method        pattern                  handler          access */
-    {M_GET,  "/",                     home_get,         ACC_PUBLIC, 0},
-    {M_GET,  "/healthz",              health_get,       ACC_PUBLIC, 0},
-    {M_GET,  "/account/register",     register_get,     ACC_PUBLIC, 0},
-    {M_POST, "/account/register",     register_post,    ACC_PUBLIC, 0},
-    {M_GET,  "/account/login",        login_get,        ACC_PUBLIC, 0},
-    {M_POST, "/account/login",        login_post,       ACC_PUBLIC, 0},
-    {M_POST, "/account/logout",       logout_post,      ACC_CITIZEN, 0},
-    {M_POST, "/account/logout-all",   logout_all_post,  ACC_CITIZEN, 0},
-    {M_GET,  "/me",                   me_get,           ACC_CITIZEN, 0},
-    {M_GET,  "/admin",                admin_home_get,   ACC_STAFF, 0},
-    {M_GET,  "/admin/audit",          admin_audit_get,  ACC_STAFF, 0},
+    {M_GET, "/", home_get, ACC_PUBLIC, 0},
+    {M_GET, "/healthz", health_get, ACC_PUBLIC, 0},
+    {M_GET, "/account/register", register_get, ACC_PUBLIC, 0},
+    {M_POST, "/account/register", register_post, ACC_PUBLIC, 0},
+    {M_GET, "/account/login", login_get, ACC_PUBLIC, 0},
+    {M_POST, "/account/login", login_post, ACC_PUBLIC, 0},
+    {M_POST, "/account/logout", logout_post, ACC_CITIZEN, 0},
+    {M_POST, "/account/logout-all", logout_all_post, ACC_CITIZEN, 0},
+    {M_GET, "/me", me_get, ACC_CITIZEN, 0},
+    {M_GET, "/admin", admin_home_get, ACC_STAFF, 0},
+    {M_GET, "/admin/audit", admin_audit_get, ACC_STAFF, 0},
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

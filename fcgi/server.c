@@ -22,7 +22,7 @@
 #include "log.h"
 #include "req.h"
 
-#define MAX_WORKERS 256
+#define MAX_WORKERS    256
 #define STOP_GRACE_SEC 30 /* in-flight requests get this long to finish */
 
 static volatile sig_atomic_t stopping; /* master and workers: stop asked */

@@ -100,8 +100,7 @@ sess_decode(const struct keys *ks, const char *tok, size_t n, int64_t now,
 }
 
 static void
-csrf_mac(const struct keys *ks, const char *pre,
-         uint8_t mac[crypto_auth_BYTES])
+csrf_mac(const struct keys *ks, const char *pre, uint8_t mac[crypto_auth_BYTES])
 {
     const struct key *k = keys_current(ks, KP_CSRF);
     crypto_auth_hmacsha512256_state st;

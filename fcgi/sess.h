@@ -25,7 +25,7 @@
 enum role { ROLE_NONE = 0, ROLE_CITIZEN, ROLE_STAFF, ROLE_ADMIN, ROLE__MAX };
 
 struct ident {
-    int64_t user;  /* users.id; 0 = anonymous */
+    int64_t user; /* users.id; 0 = anonymous */
     enum role role;
     int32_t dept;  /* departments.id; 0 = none */
     int64_t iat;   /* issued at, unix seconds */
@@ -43,7 +43,7 @@ enum sess_err {
     SESS__MAX
 };
 
-#define SESS_PAYLOAD 35
+#define SESS_PAYLOAD   35
 #define SESS_TOKEN_MAX 96 /* base64url of 67 bytes is 90, plus NUL */
 
 const char *role_name(enum role r);

@@ -17,13 +17,11 @@ enum login_kind { LOGIN_INVALID = 0, LOGIN_MOBILE, LOGIN_EMAIL };
 char *valid_trim(struct arena *a, const char *s);
 /* Mainland mobile (1[3-9] + 9 digits; spaces, dashes and a +86/86 prefix
  * are tolerated) or an e-mail address; writes the normalised form. */
-enum login_kind valid_login(struct arena *a, const char *in,
-                            const char **norm);
+enum login_kind valid_login(struct arena *a, const char *in, const char **norm);
 /* Staff logins: 3-32 of [a-z0-9._-], lowercased. NULL if invalid. */
 const char *valid_staff_login(struct arena *a, const char *in);
 /* 138****5678; e-mail: first character, ***, @domain. */
-const char *mask_login(struct arena *a, const char *norm,
-                       enum login_kind kind);
+const char *mask_login(struct arena *a, const char *norm, enum login_kind kind);
 const char *mask_phone(struct arena *a, const char *digits);
 /* Number of characters (code points) in valid UTF-8. */
 size_t valid_chars(const char *s);
