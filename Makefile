@@ -29,7 +29,7 @@ UNIT_LIB := $(filter-out build/san/main.o build/san/server.o,$(SAN_OBJ))
 export GONGKAI_VAR GONGKAI_PORT GONGKAI_DEMO
 
 .PHONY: all deps run up down test unit integration browser bench clean \
-        format format-check analyze valgrind sanitize
+        format format-check analyze valgrind sanitize fuzz fuzz-replay
 
 all: bin/gongkai
 
@@ -73,6 +73,24 @@ build/unit/%: tests/unit/%.c $(UNIT_LIB)
 	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -Wno-missing-prototypes -o $@ $< \
 	    $(UNIT_LIB) $(LIBS) -lcmocka
 
+# ---- fuzzing (tests/fuzz/): `make fuzz` needs clang; make test replays
+# the seed corpus and every past crash input with the gcc sanitizer build.
+FUZZ     := urlencoded multipart cookies sess
+FUZZ_BIN := $(FUZZ:%=build/fuzz/replay_%)
+
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(UNIT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -Itests/fuzz -o $@ \
+	    tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(UNIT_LIB) $(LIBS)
+
+fuzz-replay: $(FUZZ_BIN)
+	@set -e; for n in $(FUZZ); do \
+	    ASAN_OPTIONS=detect_leaks=1 build/fuzz/replay_$$n \
+	        tests/fuzz/corpus/$$n tests/fuzz/regression; done
+
+fuzz:
+	@tests/fuzz/run.sh fuzz
+
 # ---- running an instance (CONTRACT.md, API.md "Instances") ----
 
 run: deps all
@@ -93,7 +111,7 @@ unit: $(UNIT_BIN)
 test: deps
 	@scripts/deps.sh --browser --quiet
 	$(MAKE) all sanitize
-	$(MAKE) unit
+	$(MAKE) unit fuzz-replay
 	@tests/run.sh
 
 integration: all sanitize
@@ -114,11 +132,13 @@ build/unit-plain/%: tests/unit/%.c $(filter-out build/obj/main.o build/obj/serve
 	$(CC) $(WARN) $(DEFS) -O0 -g $(INC) -Wno-missing-prototypes -o $@ $< \
 	    $(filter-out build/obj/main.o build/obj/server.o,$(OBJ)) $(LIBS) -lcmocka
 
+FORMATTED := fcgi/*.c fcgi/*.h tests/unit/*.c tests/fuzz/*.[ch] tests/bench/*.[ch]
+
 format:
-	clang-format -i fcgi/*.c fcgi/*.h tests/unit/*.c
+	clang-format -i $(FORMATTED)
 
 format-check:
-	@clang-format --dry-run --Werror fcgi/*.c fcgi/*.h tests/unit/*.c
+	@clang-format --dry-run --Werror $(FORMATTED)
 
 analyze: build/gen/sql_gen.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

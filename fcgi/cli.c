@@ -40,11 +40,23 @@ owner_connect(void)
     return c;
 }
 
-/* Creates or updates one staff account; 0 ok. */
+static bool
+user_exists(PGconn *c, struct keys *ks, struct arena *a, const char *norm)
+{
+    unsigned char idx[INDEX_BYTES];
+    crypt_index(ks, "users.login", norm, strlen(norm), idx);
+    const char *p[] = {bytea_hex(a, idx, sizeof(idx))};
+    PGresult *res = run(c, STMT_cli_user_exists, 1, p);
+    bool yes = res != NULL && PQntuples(res) == 1;
+    PQclear(res);
+    return yes;
+}
+
+/* Creates one staff account, or (update) updates an existing one; 0 ok. */
 static int
 staff_upsert(PGconn *c, struct keys *ks, struct arena *a, const char *login,
              const char *pw, const char *dept, const char *role,
-             const char *name)
+             const char *name, bool update)
 {
     const char *norm = valid_staff_login(a, login);
     char pwh[PW_HASH_MAX];
@@ -75,12 +87,13 @@ staff_upsert(PGconn *c, struct keys *ks, struct arena *a, const char *login,
                        name ? name : norm,
                        pwh,
                        dept};
-    PGresult *res = run(c, STMT_cli_staff_upsert, 7, p);
+    PGresult *res =
+        run(c, update ? STMT_cli_staff_upsert : STMT_cli_staff_insert, 7, p);
     if (res == NULL)
         return -1;
     int n = PQntuples(res);
     PQclear(res);
-    if (n != 1) {
+    if (n != 1 && (update || !user_exists(c, ks, a, norm))) {
         fprintf(stderr,
                 "gongkai: no department with code or name \"%s\" "
                 "(gongkai staff add --help lists them)\n",
@@ -144,8 +157,10 @@ cli_staff_add(int argc, char **argv)
     PGconn *c = ks ? owner_connect() : NULL;
     struct arena a;
     arena_init(&a, 4096);
-    int rc =
-        c && staff_upsert(c, ks, &a, login, pw, dept, role, name) == 0 ? 0 : 1;
+    int rc = 1;
+    if (c != NULL &&
+        staff_upsert(c, ks, &a, login, pw, dept, role, name, true) == 0)
+        rc = 0;
     if (rc == 0)
         printf("staff account %s ready (%s, %s)\n", login, role, dept);
     arena_free(&a);
@@ -170,6 +185,8 @@ demo_citizen(PGconn *c, struct keys *ks, struct arena *a)
 {
     const char *norm = "13800138000";
     char pwh[PW_HASH_MAX];
+    if (user_exists(c, ks, a, norm))
+        return 0;
     unsigned char idx[INDEX_BYTES];
     size_t elen;
     if (crypt_pw_hash("gongkai-citizen-2024", pwh) != 0)
@@ -194,9 +211,10 @@ cli_demo(void)
     arena_init(&a, 4096);
     for (size_t i = 0; rc == 0 && i < sizeof(demo_staff) / sizeof(*demo_staff);
          i++)
-        if (staff_upsert(c, ks, &a, demo_staff[i].login, demo_staff[i].pw,
+        if (!user_exists(c, ks, &a, demo_staff[i].login) &&
+            staff_upsert(c, ks, &a, demo_staff[i].login, demo_staff[i].pw,
                          demo_staff[i].dept, demo_staff[i].role,
-                         demo_staff[i].name) != 0)
+                         demo_staff[i].name, false) != 0)
             rc = 1;
     if (rc == 0 && demo_citizen(c, ks, &a) != 0)
         rc = 1;

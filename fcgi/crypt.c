@@ -1,5 +1,6 @@
 #include "crypt.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -105,12 +106,26 @@ b64_encode(struct arena *a, const void *p, size_t n)
     return out;
 }
 
+bool
+b64url_chars_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
 int
 b64_decode(const char *s, size_t sl, unsigned char *out, size_t cap,
            size_t *outlen)
 {
     const int v = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
     const char *end = NULL;
+    if (!b64url_chars_ok(s, sl))
+        return -1;
     if (sodium_base642bin(out, cap, s, sl, NULL, outlen, &end, v) != 0)
         return -1;
     return end == s + sl ? 0 : -1;
@@ -121,7 +136,7 @@ crypt_random_token(struct arena *a, size_t n)
 {
     unsigned char raw[64];
     if (n > sizeof(raw))
-        n = sizeof(raw);
+        abort(); /* a programming error, not an input */
     randombytes_buf(raw, n);
     return b64_encode(a, raw, n);
 }

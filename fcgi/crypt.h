@@ -44,9 +44,13 @@ char *crypt_open(struct arena *a, const struct keys *ks, const char *ctx,
 void crypt_index(const struct keys *ks, const char *ctx, const void *data,
                  size_t n, unsigned char out[INDEX_BYTES]);
 
-/* n random bytes as URL-safe base64 without padding. */
+/* n random bytes (n <= 64) as URL-safe base64 without padding. */
 char *crypt_random_token(struct arena *a, size_t n);
 
+/* True if every byte of s[0..n) is in the base64url alphabet. libsodium
+ * 1.0.18 decodes bytes 0x80-0xFF as '_', so decoders check this first:
+ * a token has exactly one spelling. */
+bool b64url_chars_ok(const char *s, size_t n);
 /* URL-safe base64 without padding, and back (-1 on bad input/size). */
 char *b64_encode(struct arena *a, const void *p, size_t n);
 int b64_decode(const char *s, size_t sl, unsigned char *out, size_t cap,

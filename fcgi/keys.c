@@ -52,22 +52,29 @@ add_key(struct keys *ks, int p, unsigned kid, const char *hex)
 static int
 parse_file(FILE *f, struct keys *ks, const char *path)
 {
-    char line[256];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof(line), f) != NULL) {
+    /* getline: a line of any length is one line (long comments too). */
+    while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        char name[16], hex[80];
+        char name[16], hex[80], extra[2];
         unsigned kid;
         if (line[0] == '#' || line[0] == '\n')
             continue;
         int p = -1;
-        if (sscanf(line, "%15s %u %79s", name, &kid, hex) != 3 ||
+        if (sscanf(line, "%15s %u %79s %1s", name, &kid, hex, extra) != 3 ||
             (p = purpose_of(name)) < 0 || add_key(ks, p, kid, hex) != 0) {
             fprintf(stderr, "gongkai: %s:%d: bad key line\n", path, lineno);
             rc = -1;
         }
-        sodium_memzero(line, sizeof(line));
+        sodium_memzero(line, (size_t)len);
         sodium_memzero(hex, sizeof(hex));
+    }
+    if (line != NULL) {
+        sodium_memzero(line, cap);
+        free(line);
     }
     for (int p = 0; p < KP__MAX && rc == 0; p++) {
         if (keys_current(ks, (enum key_purpose)p) == NULL) {
@@ -166,7 +173,15 @@ rotate_token(const char *path)
     if (ks == NULL)
         return -1;
     unsigned next = keys_current(ks, KP_TOKEN)->kid + 1u;
+    bool full = ks->k[KP_TOKEN][KEYS_MAX - 1].kid != 0;
     keys_free(ks);
+    if (full) {
+        fprintf(stderr,
+                "gongkai: %s already holds %d token keys; remove an "
+                "old one first\n",
+                path, KEYS_MAX);
+        return -1;
+    }
     if (next > 255) {
         fprintf(stderr, "gongkai: token key ids exhausted\n");
         return -1;

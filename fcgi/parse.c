@@ -176,8 +176,10 @@ parse_urlencoded(struct arena *a, const char *s, size_t n, struct params *out)
 }
 
 /* RFC 6265 section 4.2.1: cookie-string = cookie-pair *( ";" SP
- * cookie-pair ). Browsers are lax, so spaces around pairs are skipped and a
- * pair without '=' is ignored rather than failing the whole header. */
+ * cookie-pair ). The header also carries cookies other sites set on a
+ * parent domain, so a pair we cannot use (no '=', a long name, bad UTF-8,
+ * control characters, past PARSE_MAX_FIELDS) is skipped, never fatal:
+ * one stray cookie must not lock a browser out of the site. */
 enum parse_err
 parse_cookies(struct arena *a, const char *s, size_t n, struct params *out)
 {
@@ -195,48 +197,69 @@ parse_cookies(struct arena *a, const char *s, size_t n, struct params *out)
             size_t vl = plen - kl - 1;
             while (vl && (eq[vl] == ' ' || eq[vl] == '\t'))
                 vl--;
-            if (kl > PARSE_MAX_NAME)
-                return PARSE_TOOLONG;
-            if (!utf8_text_valid(pair, kl) || !utf8_text_valid(eq + 1, vl))
-                return PARSE_UTF8;
-            if (out->n >= PARSE_MAX_FIELDS)
-                return PARSE_TOOMANY;
-            params_add(a, out, arena_strndup(a, pair, kl),
-                       arena_strndup(a, eq + 1, vl), vl);
+            if (kl <= PARSE_MAX_NAME && out->n < PARSE_MAX_FIELDS &&
+                utf8_text_valid(pair, kl) && utf8_text_valid(eq + 1, vl))
+                params_add(a, out, arena_strndup(a, pair, kl),
+                           arena_strndup(a, eq + 1, vl), vl);
         }
         i = end + 1;
     }
     return PARSE_OK;
 }
 
-/* Reads a parameter such as boundary=... or name="..." from a header value.
- * Quoted values may not contain quotes (browsers percent-encode them). */
+static size_t
+skip_ws(const char *h, size_t i, size_t n)
+{
+    while (i < n && (h[i] == ' ' || h[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* Reads a parameter such as boundary=... or name="..." from a header value
+ * (RFC 7578 section 4.2, RFC 2045 section 5.1). Quoted values may hold ';'
+ * (a file called "minutes; draft.pdf"); browsers percent-encode '"' and
+ * never send a backslash escape, so a quote ends the value. */
 static char *
 header_param(struct arena *a, const char *h, size_t hn, const char *name)
 {
     size_t nl = strlen(name);
     size_t i = 0;
     while (i < hn) {
-        const char *semi = memchr(h + i, ';', hn - i);
-        size_t end = semi ? (size_t)(semi - h) : hn;
-        size_t j = i;
-        while (j < end && (h[j] == ' ' || h[j] == '\t'))
-            j++;
-        if (end - j > nl && strncasecmp(h + j, name, nl) == 0 &&
-            h[j + nl] == '=') {
-            const char *v = h + j + nl + 1;
-            size_t vl = end - (j + nl + 1);
-            if (vl >= 2 && v[0] == '"') {
-                const char *q = memchr(v + 1, '"', vl - 1);
-                if (q == NULL)
-                    return NULL;
-                return arena_strndup(a, v + 1, (size_t)(q - v - 1));
+        i = skip_ws(h, i, hn);
+        size_t ks = i;
+        while (i < hn && h[i] != '=' && h[i] != ';')
+            i++;
+        size_t kl = i - ks;
+        while (kl && (h[ks + kl - 1] == ' ' || h[ks + kl - 1] == '\t'))
+            kl--;
+        bool match = kl == nl && strncasecmp(h + ks, name, nl) == 0;
+        if (i < hn && h[i] == '=') {
+            const char *v;
+            size_t vl;
+            i = skip_ws(h, i + 1, hn);
+            if (i < hn && h[i] == '"') {
+                size_t vs = ++i;
+                while (i < hn && h[i] != '"')
+                    i++;
+                if (i >= hn)
+                    return NULL; /* unterminated quote */
+                v = h + vs;
+                vl = i - vs;
+                while (i < hn && h[i] != ';')
+                    i++;
+            } else {
+                size_t vs = i;
+                while (i < hn && h[i] != ';')
+                    i++;
+                v = h + vs;
+                vl = i - vs;
+                while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+                    vl--;
             }
-            while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-                vl--;
-            return arena_strndup(a, v, vl);
+            if (match)
+                return arena_strndup(a, v, vl);
         }
-        i = end + 1;
+        i++; /* past ';' */
     }
     return NULL;
 }

@@ -3,6 +3,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "crypt.h"
+
 static const char *const role_names[ROLE__MAX] = {
     [ROLE_NONE] = "none",
     [ROLE_CITIZEN] = "citizen",
@@ -71,7 +73,7 @@ sess_decode(const struct keys *ks, const char *tok, size_t n, int64_t now,
     const char *end = NULL;
 
     memset(out, 0, sizeof(*out));
-    if (n == 0 || n >= SESS_TOKEN_MAX ||
+    if (n == 0 || n >= SESS_TOKEN_MAX || !b64url_chars_ok(tok, n) ||
         sodium_base642bin(t, sizeof(t), tok, n, NULL, &len, &end,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         end != tok + n || len != SESS_PAYLOAD + crypto_auth_BYTES)
@@ -126,7 +128,8 @@ csrf_verify(const struct keys *ks, const char *pre, const char *tok)
     size_t len = 0;
     const char *end = NULL;
     size_t n = tok ? strlen(tok) : 0;
-    if (pre == NULL || *pre == '\0' || n == 0 || n >= SESS_TOKEN_MAX)
+    if (pre == NULL || *pre == '\0' || n == 0 || n >= SESS_TOKEN_MAX ||
+        !b64url_chars_ok(tok, n))
         return false;
     if (sodium_base642bin(got, sizeof(got), tok, n, NULL, &len, &end,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||

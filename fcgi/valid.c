@@ -1,6 +1,7 @@
 #include "valid.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,12 @@ mobile(struct arena *a, const char *in, const char **norm)
     char d[16];
     size_t n = 0;
     const char *p = in;
-    if (*p == '+')
-        p++;
+    /* Only China's country code may precede the number. */
+    if (*p == '+') {
+        if (strncmp(p, "+86", 3) != 0)
+            return false;
+        p += 3;
+    }
     for (; *p; p++) {
         if (*p == ' ' || *p == '-')
             continue;
@@ -149,11 +154,14 @@ valid_chars(const char *s)
 bool
 valid_int(const char *s, long min, long max, long *out)
 {
-    if (s == NULL || *s == '\0')
+    /* Digits with an optional '-': no spaces, no '+', no overflow. */
+    const char *d = s != NULL && *s == '-' ? s + 1 : s;
+    if (d == NULL || *d == '\0' || strspn(d, "0123456789") != strlen(d))
         return false;
     char *end = NULL;
+    errno = 0;
     long v = strtol(s, &end, 10);
-    if (*end != '\0' || v < min || v > max)
+    if (errno != 0 || *end != '\0' || v < min || v > max)
         return false;
     *out = v;
     return true;

@@ -92,3 +92,15 @@ LEFT JOIN departments d ON d.id = a.actor_dept
 WHERE $1::boolean OR a.actor_dept = $2::integer
 ORDER BY a.at DESC, a.id DESC
 LIMIT 20 OFFSET ($3::integer - 1) * 20
+
+-- name: cli_staff_insert
+-- Demo accounts: created once, never reset (a restart keeps sessions).
+INSERT INTO users (role, login_hash, login_enc, login_masked, name, pw_hash,
+                   dept_id)
+SELECT $1, $2::bytea, $3::bytea, $4, $5, $6, d.id
+FROM departments d WHERE d.code = $7 OR d.name = $7
+ON CONFLICT (login_hash) DO NOTHING
+RETURNING id
+
+-- name: cli_user_exists
+SELECT 1 FROM users WHERE login_hash = $1::bytea

@@ -1,7 +1,8 @@
 /*
- * hello: the floor of the stack. A bare libfcgi responder that answers every request with a
- * fixed ~1 KB HTML page, so that `make bench` can tell how much of the app's time is the
- * nginx -> FastCGI -> worker round trip itself and how much is the app's own work.
+ * hello: the floor of the stack. A bare libfcgi responder that answers every
+ * request with a fixed ~1 KB HTML page, so that `make bench` can tell how much
+ * of the app's time is the nginx -> FastCGI -> worker round trip itself and how
+ * much is the app's own work.
  *
  *   hello [-u USER] SOCKET [WORKERS]
  */
@@ -9,7 +10,8 @@
 
 #include "prefork.h"
 
-/* About the size of a real page's head, banner and menu (~1.2 KB; the home page is ~2 KB). */
+/* About the size of a real page's head, banner and menu (~1.2 KB; the home page
+ * is ~2 KB). */
 static const char page[] =
     "<!DOCTYPE html>\n"
     "<html lang=\"zh-CN\">\n"
@@ -36,19 +38,20 @@ static const char page[] =
     "</header>\n"
     "<main id=\"main\">\n"
     "<h1>政务公开</h1>\n"
-    "<p>本页为基准测试用的固定页面：不查询数据库，不解析请求，只用来测量 nginx 与 "
+    "<p>本页为基准测试用的固定页面：不查询数据库，不解析请求，只用来测量 nginx "
+    "与 "
     "FastCGI 往返本身的开销。</p>\n"
-    "<p>This fixed page is the benchmark floor: no database, no parsing, only the nginx to "
+    "<p>This fixed page is the benchmark floor: no database, no parsing, only "
+    "the nginx to "
     "FastCGI round trip.</p>\n"
     "</main>\n"
     "<footer><p>区人民政府办公室 主办</p></footer>\n"
     "</body>\n"
     "</html>\n";
 
-static const char head[] =
-    "Status: 200 OK\r\n"
-    "Content-Type: text/html; charset=utf-8\r\n"
-    "\r\n";
+static const char head[] = "Status: 200 OK\r\n"
+                           "Content-Type: text/html; charset=utf-8\r\n"
+                           "\r\n";
 
 static void
 hello_handle(FCGX_Request *req)

@@ -18,10 +18,12 @@
 
 #include "prefork.h"
 
-/* Listen backlog: nginx opens a new FastCGI connection per request, in bursts. */
+/* Listen backlog: nginx opens a new FastCGI connection per request, in bursts.
+ */
 #define PREFORK_BACKLOG 1024
 
-/* A worker that dies within this many seconds of its start counts as a failed start. */
+/* A worker that dies within this many seconds of its start counts as a failed
+ * start. */
 #define PREFORK_QUICK_DEATH_S 1
 
 static volatile sig_atomic_t got_stop;
@@ -55,12 +57,8 @@ prefork_parse(int argc, char **argv, const struct prefork_app *app,
     memset(opts, 0, sizeof(*opts));
     while ((c = getopt(argc, argv, "u:h")) != -1) {
         switch (c) {
-        case 'u':
-            opts->user = optarg;
-            break;
-        default:
-            usage(app);
-            return -1;
+        case 'u': opts->user = optarg; break;
+        default: usage(app); return -1;
         }
     }
     argc -= optind;
@@ -80,7 +78,8 @@ prefork_parse(int argc, char **argv, const struct prefork_app *app,
         errno = 0;
         n = strtol(argv[1], &end, 10);
         if (errno != 0 || end == argv[1] || *end != '\0' || n < 1 || n > 1024) {
-            fprintf(stderr, "%s: WORKERS must be 1..1024, not '%s'\n", app->name, argv[1]);
+            fprintf(stderr, "%s: WORKERS must be 1..1024, not '%s'\n",
+                    app->name, argv[1]);
             return -1;
         }
         opts->workers = (int)n;
@@ -114,12 +113,14 @@ drop_privileges(const char *name, const char *user)
     if (initgroups(user, pw->pw_gid) != 0 ||
         setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||
         setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
-        fprintf(stderr, "%s: cannot switch to '%s': %s\n", name, user, strerror(errno));
+        fprintf(stderr, "%s: cannot switch to '%s': %s\n", name, user,
+                strerror(errno));
         return -1;
     }
-    if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0 ||
-        ruid != pw->pw_uid || euid != pw->pw_uid || suid != pw->pw_uid ||
-        rgid != pw->pw_gid || egid != pw->pw_gid || sgid != pw->pw_gid) {
+    if (getresuid(&ruid, &euid, &suid) != 0 ||
+        getresgid(&rgid, &egid, &sgid) != 0 || ruid != pw->pw_uid ||
+        euid != pw->pw_uid || suid != pw->pw_uid || rgid != pw->pw_gid ||
+        egid != pw->pw_gid || sgid != pw->pw_gid) {
         fprintf(stderr, "%s: switch to '%s' did not take\n", name, user);
         return -1;
     }
@@ -127,8 +128,8 @@ drop_privileges(const char *name, const char *user)
 }
 
 static void
-worker_main(int fd, const struct prefork_opts *opts, const struct prefork_app *app,
-            pid_t master, const sigset_t *mask)
+worker_main(int fd, const struct prefork_opts *opts,
+            const struct prefork_app *app, pid_t master, const sigset_t *mask)
 {
     FCGX_Request req;
     struct sigaction sa;
@@ -138,7 +139,8 @@ worker_main(int fd, const struct prefork_opts *opts, const struct prefork_app *a
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
-    sa.sa_handler = SIG_IGN; /* nginx may close a connection we are still writing to */
+    sa.sa_handler =
+        SIG_IGN; /* nginx may close a connection we are still writing to */
     sigaction(SIGPIPE, &sa, NULL);
     sigprocmask(SIG_SETMASK, mask, NULL);
 
@@ -148,8 +150,9 @@ worker_main(int fd, const struct prefork_opts *opts, const struct prefork_app *a
         _exit(1);
 
     /*
-     * Do not outlive the master (kill -9 of the master would otherwise leave us serving).
-     * Set after the switch of user: the kernel clears the setting when credentials change.
+     * Do not outlive the master (kill -9 of the master would otherwise leave us
+     * serving). Set after the switch of user: the kernel clears the setting
+     * when credentials change.
      */
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != master)
         _exit(1);
@@ -202,21 +205,24 @@ prefork_run(const struct prefork_opts *opts, const struct prefork_app *app)
         goto out;
     }
 
-    /* A socket left by a killed run would make bind fail; remove only a socket. */
+    /* A socket left by a killed run would make bind fail; remove only a socket.
+     */
     if (lstat(opts->socket, &st) == 0 && S_ISSOCK(st.st_mode))
         unlink(opts->socket);
     fd = FCGX_OpenSocket(opts->socket, PREFORK_BACKLOG);
     if (fd < 0) {
-        fprintf(stderr, "%s: cannot listen on %s: %s\n", app->name, opts->socket,
-                strerror(errno));
+        fprintf(stderr, "%s: cannot listen on %s: %s\n", app->name,
+                opts->socket, strerror(errno));
         goto out;
     }
     if (chmod(opts->socket, 0666) != 0) {
-        fprintf(stderr, "%s: chmod %s: %s\n", app->name, opts->socket, strerror(errno));
+        fprintf(stderr, "%s: chmod %s: %s\n", app->name, opts->socket,
+                strerror(errno));
         goto out;
     }
 
-    /* Signals stay blocked except inside sigsuspend: no stop request is lost between checks. */
+    /* Signals stay blocked except inside sigsuspend: no stop request is lost
+     * between checks. */
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
@@ -233,8 +239,8 @@ prefork_run(const struct prefork_opts *opts, const struct prefork_app *app)
         pids[i] = spawn(fd, opts, app, &orig);
         started[i] = time(NULL);
     }
-    fprintf(stderr, "%s: master %ld, %d workers on %s\n", app->name, (long)getpid(),
-            opts->workers, opts->socket);
+    fprintf(stderr, "%s: master %ld, %d workers on %s\n", app->name,
+            (long)getpid(), opts->workers, opts->socket);
 
     status = 0;
     while (!got_stop) {
@@ -252,13 +258,15 @@ prefork_run(const struct prefork_opts *opts, const struct prefork_app *app)
                 continue;
             if (time(NULL) - started[i] <= PREFORK_QUICK_DEATH_S &&
                 ++quick_deaths > 3 * opts->workers) {
-                fprintf(stderr, "%s: workers keep failing at start; giving up\n", app->name);
+                fprintf(stderr,
+                        "%s: workers keep failing at start; giving up\n",
+                        app->name);
                 got_stop = 1;
                 status = 1;
                 break;
             }
-            fprintf(stderr, "%s: worker %ld exited (status 0x%x), restarting\n", app->name,
-                    (long)pid, (unsigned)wst);
+            fprintf(stderr, "%s: worker %ld exited (status 0x%x), restarting\n",
+                    app->name, (long)pid, (unsigned)wst);
             pids[i] = spawn(fd, opts, app, &orig);
             started[i] = time(NULL);
         }

@@ -1,13 +1,16 @@
 /*
- * query: the floor of a database-backed page. Like hello, plus what every real page pays for:
- * one prepared statement on the worker's own libpq connection, 20 rows, every value
- * HTML-escaped on the way out. `make bench` compares it with hello to price the database
- * round trip, and the app's pages with it to price everything else.
+ * query: the floor of a database-backed page. Like hello, plus what every real
+ * page pays for: one prepared statement on the worker's own libpq connection,
+ * 20 rows, every value HTML-escaped on the way out. `make bench` compares it
+ * with hello to price the database round trip, and the app's pages with it to
+ * price everything else.
  *
- *   query [-u USER] SOCKET [WORKERS] [CONNINFO]     CONNINFO defaults to $GONGKAI_DSN
+ *   query [-u USER] SOCKET [WORKERS] [CONNINFO]     CONNINFO defaults to
+ * $GONGKAI_DSN
  *
- * GET ...?offset=N (0..100000, default 0) chooses the first row. The statement text lives here,
- * not in sql/, because this program is a yardstick outside the app.
+ * GET ...?offset=N (0..100000, default 0) chooses the first row. The statement
+ * text lives here, not in sql/, because this program is a yardstick outside the
+ * app.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,9 +26,10 @@
 static const char stmt_name[] = "bench_calendar_page";
 
 /*
- * The third column always needs escaping (& < > " '), as user text on a real page may.
- * ORDER BY names c.day: a bare "day" would mean the output column day::text, and sorting every
- * row by its text instead of walking the primary key made the query 4x slower.
+ * The third column always needs escaping (& < > " '), as user text on a real
+ * page may. ORDER BY names c.day: a bare "day" would mean the output column
+ * day::text, and sorting every row by its text instead of walking the primary
+ * key made the query 4x slower.
  */
 static const char stmt_sql[] =
     "SELECT c.day::text, c.kind, '<b>&\"''' || coalesce(c.note, c.kind) "
@@ -37,7 +41,8 @@ static const char page_head[] =
     "<head><meta charset=\"utf-8\"><title>工作日历</title>"
     "<link rel=\"stylesheet\" href=\"/static/site.css\"></head>\n"
     "<body><main><h1>工作日历</h1>\n"
-    "<table><thead><tr><th>日期</th><th>类型</th><th>备注</th></tr></thead><tbody>\n";
+    "<table><thead><tr><th>日期</th><th>类型</th><th>备注</th></tr></"
+    "thead><tbody>\n";
 
 static const char page_tail[] = "</tbody></table></main></body></html>\n";
 
@@ -50,7 +55,8 @@ put(FCGX_Stream *out, const char *s)
     FCGX_PutStr(s, (int)strlen(s), out);
 }
 
-/* Writes s[0..n) as HTML text, safe in element content and in quoted attributes. */
+/* Writes s[0..n) as HTML text, safe in element content and in quoted
+ * attributes. */
 static void
 put_escaped(FCGX_Stream *out, const char *s, size_t n)
 {
@@ -60,23 +66,12 @@ put_escaped(FCGX_Stream *out, const char *s, size_t n)
         const char *rep;
 
         switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
-            continue;
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
         }
         if (i > run)
             FCGX_PutStr(s + run, (int)(i - run), out);
@@ -113,10 +108,12 @@ prepare(void)
 static int
 query_init(const struct prefork_opts *opts)
 {
-    const char *conninfo = opts->extra != NULL ? opts->extra : getenv("GONGKAI_DSN");
+    const char *conninfo =
+        opts->extra != NULL ? opts->extra : getenv("GONGKAI_DSN");
 
     if (conninfo == NULL || conninfo[0] == '\0') {
-        fprintf(stderr, "query: no CONNINFO argument and GONGKAI_DSN is not set\n");
+        fprintf(stderr,
+                "query: no CONNINFO argument and GONGKAI_DSN is not set\n");
         return -1;
     }
     conn = PQconnectdb(conninfo);
@@ -128,8 +125,9 @@ query_init(const struct prefork_opts *opts)
 }
 
 /*
- * The value of offset= in the query string: 0 when absent, -1 when malformed or out of range.
- * Only decimal digits are accepted (no sign, no spaces, no percent-encoding).
+ * The value of offset= in the query string: 0 when absent, -1 when malformed or
+ * out of range. Only decimal digits are accepted (no sign, no spaces, no
+ * percent-encoding).
  */
 static long
 parse_offset(const char *qs)
@@ -178,7 +176,8 @@ query_handle(FCGX_Request *req)
         fprintf(stderr, "query: %s", PQerrorMessage(conn));
         PQclear(res);
         respond_error(req, "503 Service Unavailable");
-        /* A lost connection is restored for the next request; this one has failed. */
+        /* A lost connection is restored for the next request; this one has
+         * failed. */
         if (PQstatus(conn) == CONNECTION_BAD) {
             PQreset(conn);
             if (PQstatus(conn) == CONNECTION_OK)
@@ -187,7 +186,8 @@ query_handle(FCGX_Request *req)
         return;
     }
 
-    put(req->out, "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n");
+    put(req->out,
+        "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n");
     FCGX_PutStr(page_head, (int)(sizeof(page_head) - 1), req->out);
     for (row = 0; row < PQntuples(res); row++) {
         put(req->out, "<tr>");
@@ -207,7 +207,8 @@ int
 main(int argc, char **argv)
 {
     static const struct prefork_app app = {
-        "query", "[-u USER] SOCKET [WORKERS] [CONNINFO]", 3, query_init, query_handle};
+        "query", "[-u USER] SOCKET [WORKERS] [CONNINFO]", 3, query_init,
+        query_handle};
     struct prefork_opts opts;
 
     if (prefork_parse(argc, argv, &app, &opts) != 0)
