@@ -13,21 +13,6 @@
 #include "router.h"
 #include "valid.h"
 
-static PGresult *
-run(PGconn *c, enum stmt s, int n, const char *const *params)
-{
-    PGresult *res =
-        PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        fprintf(stderr, "gongkai: %s: %s", stmt_defs[s].name,
-                PQresultErrorMessage(res));
-        PQclear(res);
-        return NULL;
-    }
-    return res;
-}
-
 static PGconn *
 owner_connect(void)
 {
@@ -46,7 +31,7 @@ user_exists(PGconn *c, struct keys *ks, struct arena *a, const char *norm)
     unsigned char idx[INDEX_BYTES];
     crypt_index(ks, "users.login", norm, strlen(norm), idx);
     const char *p[] = {bytea_hex(a, idx, sizeof(idx))};
-    PGresult *res = run(c, STMT_cli_user_exists, 1, p);
+    PGresult *res = db_cli_exec(c, STMT_cli_user_exists, 1, p);
     bool yes = res != NULL && PQntuples(res) == 1;
     PQclear(res);
     return yes;
@@ -87,8 +72,8 @@ staff_upsert(PGconn *c, struct keys *ks, struct arena *a, const char *login,
                        name ? name : norm,
                        pwh,
                        dept};
-    PGresult *res =
-        run(c, update ? STMT_cli_staff_upsert : STMT_cli_staff_insert, 7, p);
+    PGresult *res = db_cli_exec(
+        c, update ? STMT_cli_staff_upsert : STMT_cli_staff_insert, 7, p);
     if (res == NULL)
         return -1;
     int n = PQntuples(res);
@@ -109,7 +94,7 @@ list_departments(void)
     PGconn *c = owner_connect();
     if (c == NULL)
         return;
-    PGresult *res = run(c, STMT_cli_dept_list, 0, NULL);
+    PGresult *res = db_cli_exec(c, STMT_cli_dept_list, 0, NULL);
     for (int i = 0; res && i < PQntuples(res); i++)
         printf("  %-8s %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
     PQclear(res);
@@ -196,7 +181,7 @@ demo_citizen(PGconn *c, struct keys *ks, struct arena *a)
         crypt_seal(a, ks, "users.login", norm, strlen(norm), &elen);
     const char *p[] = {bytea_hex(a, idx, sizeof(idx)), bytea_hex(a, enc, elen),
                        mask_login(a, norm, LOGIN_MOBILE), "张三", pwh};
-    PGresult *res = run(c, STMT_cli_citizen_upsert, 5, p);
+    PGresult *res = db_cli_exec(c, STMT_cli_citizen_upsert, 5, p);
     PQclear(res);
     return res ? 0 : -1;
 }

@@ -140,6 +140,21 @@ db_after_request(struct worker *w)
     }
 }
 
+PGresult *
+db_cli_exec(PGconn *c, enum stmt s, int n, const char *const *params)
+{
+    PGresult *res =
+        PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        fprintf(stderr, "gongkai: %s: %s", stmt_defs[s].name,
+                PQresultErrorMessage(res));
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
 const char *
 db_get(PGresult *res, int row, int col)
 {

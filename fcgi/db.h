@@ -47,6 +47,11 @@ void db_rollback(struct req *r);
 /* Called after every request: rolls back a transaction left open. */
 void db_after_request(struct worker *w);
 
+/* For the command line (migrate, staff add, demo): runs statement s once
+ * on connection c with PQexecParams, printing the error to stderr. The
+ * caller PQclears the result; NULL on failure. */
+PGresult *db_cli_exec(PGconn *c, enum stmt s, int n, const char *const *params);
+
 /* Convenience readers of a result (row, column). */
 const char *db_get(PGresult *res, int row, int col);
 long long db_getll(PGresult *res, int row, int col);

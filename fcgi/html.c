@@ -57,14 +57,20 @@ attrs(struct html *h, va_list ap)
     }
 }
 
+static void
+start_tag(struct html *h, const char *tag, va_list ap)
+{
+    buf_putc(h->out, '<');
+    buf_puts(h->out, tag);
+    attrs(h, ap);
+}
+
 void
 html_open(struct html *h, const char *tag, ...)
 {
     va_list ap;
-    buf_putc(h->out, '<');
-    buf_puts(h->out, tag);
     va_start(ap, tag);
-    attrs(h, ap);
+    start_tag(h, tag, ap);
     va_end(ap);
     buf_putc(h->out, '>');
 }
@@ -73,10 +79,8 @@ void
 html_void(struct html *h, const char *tag, ...)
 {
     va_list ap;
-    buf_putc(h->out, '<');
-    buf_puts(h->out, tag);
     va_start(ap, tag);
-    attrs(h, ap);
+    start_tag(h, tag, ap);
     va_end(ap);
     buf_puts(h->out, h->xml ? "/>" : ">");
 }
@@ -127,10 +131,8 @@ void
 html_elem(struct html *h, const char *tag, const char *text, ...)
 {
     va_list ap;
-    buf_putc(h->out, '<');
-    buf_puts(h->out, tag);
     va_start(ap, text);
-    attrs(h, ap);
+    start_tag(h, tag, ap);
     va_end(ap);
     buf_putc(h->out, '>');
     html_text(h, text);

@@ -8,22 +8,6 @@
 
 #include "db.h"
 
-static PGresult *
-run(PGconn *c, enum stmt s, int n, const char *const *params)
-{
-    /* One-off statements of the CLI: not prepared on worker connections. */
-    PGresult *res =
-        PQexecParams(c, stmt_defs[s].sql, n, NULL, params, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        fprintf(stderr, "gongkai migrate: %s: %s", stmt_defs[s].name,
-                PQresultErrorMessage(res));
-        PQclear(res);
-        return NULL;
-    }
-    return res;
-}
-
 static void
 checksum(const char *sql, char hex[65])
 {
@@ -40,7 +24,7 @@ check_applied(PGconn *c, const struct migration *m, const char *sum)
     char v[16];
     snprintf(v, sizeof(v), "%d", m->version);
     const char *p[] = {v};
-    PGresult *res = run(c, STMT_cli_migration_get, 1, p);
+    PGresult *res = db_cli_exec(c, STMT_cli_migration_get, 1, p);
     if (res == NULL)
         return -1;
     int rc = 0;
@@ -64,7 +48,7 @@ apply(PGconn *c, const struct migration *m, const char *sum)
 {
     char v[16];
     snprintf(v, sizeof(v), "%d", m->version);
-    PGresult *res = run(c, STMT_cli_tx_begin, 0, NULL);
+    PGresult *res = db_cli_exec(c, STMT_cli_tx_begin, 0, NULL);
     if (res == NULL)
         return -1;
     PQclear(res);
@@ -76,17 +60,17 @@ apply(PGconn *c, const struct migration *m, const char *sum)
         fprintf(stderr, "gongkai migrate: %s.sql failed: %s", m->name,
                 PQresultErrorMessage(res));
         PQclear(res);
-        PQclear(run(c, STMT_cli_tx_rollback, 0, NULL));
+        PQclear(db_cli_exec(c, STMT_cli_tx_rollback, 0, NULL));
         return -1;
     }
     PQclear(res);
     const char *p[] = {v, m->name, sum};
-    if ((res = run(c, STMT_cli_migration_record, 3, p)) == NULL) {
-        PQclear(run(c, STMT_cli_tx_rollback, 0, NULL));
+    if ((res = db_cli_exec(c, STMT_cli_migration_record, 3, p)) == NULL) {
+        PQclear(db_cli_exec(c, STMT_cli_tx_rollback, 0, NULL));
         return -1;
     }
     PQclear(res);
-    if ((res = run(c, STMT_cli_tx_commit, 0, NULL)) == NULL)
+    if ((res = db_cli_exec(c, STMT_cli_tx_commit, 0, NULL)) == NULL)
         return -1;
     PQclear(res);
     printf("applied %s\n", m->name);
@@ -96,7 +80,7 @@ apply(PGconn *c, const struct migration *m, const char *sum)
 static int
 newer_than_binary(PGconn *c)
 {
-    PGresult *res = run(c, STMT_cli_migration_max, 0, NULL);
+    PGresult *res = db_cli_exec(c, STMT_cli_migration_max, 0, NULL);
     if (res == NULL)
         return -1;
     int max = atoi(PQgetvalue(res, 0, 0));
@@ -123,14 +107,14 @@ migrate_run(const char *owner_dsn)
                 PQerrorMessage(c));
         goto out;
     }
-    if ((res = run(c, STMT_cli_quiet, 0, NULL)) == NULL)
+    if ((res = db_cli_exec(c, STMT_cli_quiet, 0, NULL)) == NULL)
         goto out;
     PQclear(res);
     /* One migrator at a time, even if two instances start together. */
-    if ((res = run(c, STMT_cli_migrate_lock, 0, NULL)) == NULL)
+    if ((res = db_cli_exec(c, STMT_cli_migrate_lock, 0, NULL)) == NULL)
         goto out;
     PQclear(res);
-    if ((res = run(c, STMT_cli_migrate_init, 0, NULL)) == NULL)
+    if ((res = db_cli_exec(c, STMT_cli_migrate_init, 0, NULL)) == NULL)
         goto out;
     PQclear(res);
     if (newer_than_binary(c) != 0)

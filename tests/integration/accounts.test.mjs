@@ -265,3 +265,17 @@ test('the 6th failed login within 15 minutes waits, even with the right password
   psql(`DELETE FROM login_failures`);
   assert.equal((await c.login(DEMO.citizen.login, DEMO.citizen.password)).status, 303);
 });
+
+test('failures from one address across many accounts are limited too', async () => {
+  psql(`DELETE FROM login_failures`);
+  const c = new Client();
+  // GONGKAI_LOGIN_FAIL_ADDR defaults to 30 per 15 minutes.
+  for (let i = 0; i < 30; i++) {
+    const r = await c.login(`1390000${String(1000 + i)}`, 'guessing password');
+    assert.equal(r.status, 422, `failure ${i + 1}`);
+  }
+  const r = await c.login(DEMO.citizen.login, DEMO.citizen.password);
+  assert.equal(r.status, 429, 'the address must wait, whatever account it tries');
+  psql(`DELETE FROM login_failures`);
+  assert.equal((await c.login(DEMO.citizen.login, DEMO.citizen.password)).status, 303);
+});
