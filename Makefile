@@ -140,8 +140,11 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMATTED)
 
+# varFuncNullUB: the html writer's attribute lists end with NULL, which is
+# ((void *)0) with glibc, and __attribute__((sentinel)) checks every call.
 analyze: build/gen/sql_gen.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --suppress=varFuncNullUB \
 	    --inline-suppr -Ifcgi -Ibuild/gen fcgi build/gen
 
 clean:
