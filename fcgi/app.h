@@ -26,7 +26,8 @@ struct worker {
     PGconn *pg;    /* one connection, statements prepared */
     bool prepared; /* all of sql/ prepared on pg */
     const struct keys *keys;
-    long requests; /* served since start */
+    long requests;     /* served since start */
+    int64_t housekept; /* unix time of the last db_housekeeping */
 };
 
 enum method {

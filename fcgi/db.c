@@ -140,6 +140,25 @@ db_after_request(struct worker *w)
     }
 }
 
+void
+db_housekeeping(struct worker *w, int64_t now)
+{
+    static const enum stmt jobs[] = {STMT_housekeeping_forms,
+                                     STMT_housekeeping_login_failures};
+    if (now - w->housekept < 600 || w->pg == NULL ||
+        PQstatus(w->pg) != CONNECTION_OK)
+        return;
+    w->housekept = now;
+    for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+        PGresult *res = PQexecPrepared(w->pg, stmt_defs[jobs[i]].name, 0, NULL,
+                                       NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            log_err("%s failed: %s", stmt_defs[jobs[i]].name,
+                    PQresultErrorMessage(res));
+        PQclear(res);
+    }
+}
+
 PGresult *
 db_cli_exec(PGconn *c, enum stmt s, int n, const char *const *params)
 {

@@ -47,6 +47,10 @@ void db_rollback(struct req *r);
 /* Called after every request: rolls back a transaction left open. */
 void db_after_request(struct worker *w);
 
+/* Deletes expired form nonces and login failures, at most once every
+ * ten minutes per worker; called between requests, never during one. */
+void db_housekeeping(struct worker *w, int64_t now);
+
 /* For the command line (migrate, staff add, demo): runs statement s once
  * on connection c with PQexecParams, printing the error to stderr. The
  * caller PQclears the result; NULL on failure. */

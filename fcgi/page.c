@@ -241,6 +241,116 @@ form_field(struct form *f, struct html *h, const struct field *fd)
     html_close(h, "div");
 }
 
+/* The value a choice field shows: what was sent, else the default. */
+static const char *
+chosen(const struct form *f, const char *name, const char *dflt)
+{
+    const char *v = f->shown ? params_get(&f->r->body, name) : NULL;
+    return v ? v : (dflt ? dflt : "");
+}
+
+/* Label, hint and error of a field, as form_field writes them. */
+static void
+field_head(struct form *f, struct html *h, const struct field *fd,
+           const char *tag, const char *id)
+{
+    struct req *r = f->r;
+    const char *err = form_error_of(f, fd->name);
+    if (strcmp(tag, "legend") == 0)
+        html_open(h, "legend", NULL);
+    else
+        html_open(h, "label", "for", id, NULL);
+    html_text(h, fd->label);
+    if (!fd->required)
+        html_elem(h, "span", "（选填）", "class", "optional", NULL);
+    html_close(h, tag);
+    if (fd->hint)
+        html_elem(h, "p", fd->hint, "class", "hint", "id",
+                  arena_printf(r->a, "%s-hint", id), NULL);
+    if (err)
+        html_elem(h, "p", err, "class", "error", "id",
+                  arena_printf(r->a, "%s-error", id), NULL);
+}
+
+static const char *
+described_by(struct form *f, const struct field *fd, const char *id)
+{
+    struct req *r = f->r;
+    bool err = form_error_of(f, fd->name) != NULL;
+    if (err && fd->hint)
+        return arena_printf(r->a, "%s-error %s-hint", id, id);
+    if (err)
+        return arena_printf(r->a, "%s-error", id);
+    return fd->hint ? arena_printf(r->a, "%s-hint", id) : NULL;
+}
+
+void
+form_select(struct form *f, struct html *h, const struct field *fd,
+            const struct choice *choices, size_t n, const char *dflt)
+{
+    const char *id = arena_printf(f->r->a, "f-%s", fd->name);
+    bool err = form_error_of(f, fd->name) != NULL;
+    const char *cur = chosen(f, fd->name, dflt);
+    html_open(h, "div", "class", err ? "field has-error" : "field", NULL);
+    field_head(f, h, fd, "label", id);
+    html_open(h, "select", "id", id, "name", fd->name, "aria-describedby",
+              described_by(f, fd, id), "aria-invalid", err ? "true" : NULL,
+              "required", fd->required ? "" : NULL, NULL);
+    if (!fd->required || *cur == '\0')
+        html_elem(h, "option", "请选择", "value", "", NULL);
+    for (size_t i = 0; i < n; i++)
+        html_elem(h, "option", choices[i].label, "value", choices[i].value,
+                  "selected", strcmp(cur, choices[i].value) == 0 ? "" : NULL,
+                  NULL);
+    html_close(h, "select");
+    html_close(h, "div");
+}
+
+void
+form_radios(struct form *f, struct html *h, const struct field *fd,
+            const struct choice *choices, size_t n, const char *dflt)
+{
+    struct req *r = f->r;
+    const char *id = arena_printf(r->a, "f-%s", fd->name);
+    bool err = form_error_of(f, fd->name) != NULL;
+    const char *cur = chosen(f, fd->name, dflt);
+    html_open(h, "fieldset", "id", id, "class",
+              err ? "field choices has-error" : "field choices",
+              "aria-describedby", described_by(f, fd, id), NULL);
+    field_head(f, h, fd, "legend", id);
+    for (size_t i = 0; i < n; i++) {
+        const char *oid = arena_printf(r->a, "%s-%s", id, choices[i].value);
+        html_open(h, "div", "class", "choice", NULL);
+        html_void(h, "input", "type", "radio", "id", oid, "name", fd->name,
+                  "value", choices[i].value, "checked",
+                  strcmp(cur, choices[i].value) == 0 ? "" : NULL, NULL);
+        html_elem(h, "label", choices[i].label, "for", oid, NULL);
+        html_close(h, "div");
+    }
+    html_close(h, "fieldset");
+}
+
+void
+form_checkbox(struct form *f, struct html *h, const struct field *fd, bool dflt)
+{
+    const char *id = arena_printf(f->r->a, "f-%s", fd->name);
+    bool err = form_error_of(f, fd->name) != NULL;
+    bool on = f->shown ? params_get(&f->r->body, fd->name) != NULL : dflt;
+    html_open(h, "div", "class",
+              err ? "field choice has-error" : "field choice", NULL);
+    if (err)
+        html_elem(h, "p", form_error_of(f, fd->name), "class", "error", "id",
+                  arena_printf(f->r->a, "%s-error", id), NULL);
+    html_void(h, "input", "type", "checkbox", "id", id, "name", fd->name,
+              "value", "1", "checked", on ? "" : NULL, "aria-describedby",
+              described_by(f, fd, id), NULL);
+    html_elem(h, "label", fd->label, "for", id, NULL);
+    if (fd->hint)
+        html_elem(h, "p", fd->hint, "class", "hint", "id",
+                  arena_printf(f->r->a, "%s-hint", id), NULL);
+    html_close(h, "div");
+}
+
 void
 form_submit(struct html *h, const char *label)
 {

@@ -50,6 +50,22 @@ struct field {
     int maxlength; /* 0 = none */
 };
 void form_field(struct form *f, struct html *h, const struct field *fd);
+
+/* One choice of a closed set: value sent, label shown. */
+struct choice {
+    const char *value;
+    const char *label;
+};
+/* A <select> (many choices) or a group of radio buttons in a <fieldset>
+ * with a <legend> (few choices, easier on a phone and for older people).
+ * The kept or default value is selected. n = number of choices. */
+void form_select(struct form *f, struct html *h, const struct field *fd,
+                 const struct choice *choices, size_t n, const char *dflt);
+void form_radios(struct form *f, struct html *h, const struct field *fd,
+                 const struct choice *choices, size_t n, const char *dflt);
+/* A single checkbox sending value "1" when ticked. */
+void form_checkbox(struct form *f, struct html *h, const struct field *fd,
+                   bool dflt);
 void form_hidden(struct html *h, const char *name, const char *value);
 void form_submit(struct html *h, const char *label);
 

@@ -330,11 +330,20 @@ logout_all_post(struct req *r)
 
 /* ---- /me ---- */
 
+/* What each module shows a person on /me (their messages, applications,
+ * tickets, requests), in this order. A module adds its function here. */
+static void (*const me_sections[])(struct req *, struct html *) = {
+    NULL, /* placeholder so the array is never empty */
+};
+
 void
 me_get(struct req *r)
 {
     struct user *u = req_user(r);
     struct html *h = page_begin(r, "我的");
+    for (size_t i = 0; i < sizeof(me_sections) / sizeof(me_sections[0]); i++)
+        if (me_sections[i] != NULL)
+            me_sections[i](r, h);
     html_open(h, "section", "aria-labelledby", "me-account", NULL);
     html_elem(h, "h2", "账号信息", "id", "me-account", NULL);
     html_open(h, "dl", "class", "facts", NULL);

@@ -98,6 +98,7 @@ worker_main(int sock, struct keys *keys)
         req_handle(&w, &f, &a);
         FCGX_Finish_r(&f);
         arena_reset(&a);
+        db_housekeeping(&w, (int64_t)time(NULL));
     }
     FCGX_Free(&f, 0);
     arena_free(&a);

@@ -167,6 +167,54 @@ valid_int(const char *s, long min, long max, long *out)
     return true;
 }
 
+static bool
+digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool
+valid_date(const char *s)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        !digits(s, 4) || !digits(s + 5, 2) || !digits(s + 8, 2))
+        return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+bool
+valid_datetime(const char *s, char out[17])
+{
+    if (s == NULL || strlen(s) != 16 || (s[10] != ' ' && s[10] != 'T') ||
+        s[13] != ':' || !digits(s + 11, 2) || !digits(s + 14, 2))
+        return false;
+    char day[11];
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    if (!valid_date(day) || atoi(s + 11) > 23 || atoi(s + 14) > 59)
+        return false;
+    memcpy(out, s, 16);
+    out[10] = ' ';
+    out[16] = '\0';
+    return true;
+}
+
+const char *
+valid_text(struct arena *a, const char *in, size_t min, size_t max)
+{
+    const char *t = valid_trim(a, in);
+    size_t n = valid_chars(t);
+    return n >= min && n <= max ? t : NULL;
+}
+
 bool
 valid_next(const char *s)
 {

@@ -27,6 +27,14 @@ const char *mask_phone(struct arena *a, const char *digits);
 size_t valid_chars(const char *s);
 /* Decimal integer in [min, max]; false if not. */
 bool valid_int(const char *s, long min, long max, long *out);
+/* "YYYY-MM-DD", a real calendar date (1900-2100). */
+bool valid_date(const char *s);
+/* "YYYY-MM-DD HH:MM" or the browser's "YYYY-MM-DDTHH:MM"; out gets the
+ * canonical "YYYY-MM-DD HH:MM" (17 bytes). */
+bool valid_datetime(const char *s, char out[17]);
+/* Checks length in characters after trimming: NULL-safe. Returns the
+ * trimmed text, or NULL if it has fewer than min or more than max. */
+const char *valid_text(struct arena *a, const char *in, size_t min, size_t max);
 /* A same-site path for "next": starts with one '/', no backslash or
  * control characters. */
 bool valid_next(const char *s);

@@ -45,3 +45,10 @@ VALUES ($1::integer, $2, $3)
 
 -- name: cli_quiet
 SET client_min_messages = warning
+
+-- name: housekeeping_forms
+-- A nonce only has to outlive a double click or a retry; a week is ample.
+DELETE FROM form_submissions WHERE created_at < now() - interval '7 days'
+
+-- name: housekeeping_login_failures
+DELETE FROM login_failures WHERE at < now() - interval '1 day'

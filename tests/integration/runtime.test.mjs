@@ -48,6 +48,23 @@ test('a worker killed with SIGKILL is replaced and the next requests succeed', a
   assert.ok(!after.includes(before[0]), 'the dead one is gone');
 });
 
+test('workers clean up expired form nonces and login failures', async () => {
+  psql(`INSERT INTO form_submissions (form_id, location, created_at) VALUES ('expired-nonce-0123456789', '/', now() - interval '8 days'), ('fresh-nonce-0123456789ab', '/', now())`);
+  psql(`INSERT INTO login_failures (login_hash, addr, at) VALUES ('\\x00', '192.0.2.1', now() - interval '2 days')`);
+  // New workers tidy up before their first request's answer is long gone.
+  for (const pid of workerPids()) process.kill(pid, 'SIGKILL');
+  let ok = 0;
+  for (let i = 0; i < 100 && ok < 20; i++) {
+    if ((await new Client().get('/healthz')).status === 200) ok++;
+    else await sleep(100);
+  }
+  assert.equal(ok, 20);
+  await sleep(300);
+  assert.equal(psql(`SELECT count(*) FROM form_submissions WHERE form_id = 'expired-nonce-0123456789'`), '0');
+  assert.equal(psql(`SELECT count(*) FROM form_submissions WHERE form_id = 'fresh-nonce-0123456789ab'`), '1');
+  assert.equal(psql(`SELECT count(*) FROM login_failures WHERE addr = '192.0.2.1'`), '0');
+});
+
 test('PostgreSQL stopped: 503 with Retry-After, nothing half-written; restarted: 200', async () => {
   const c = new Client();
   await c.login(DEMO.citizen.login, DEMO.citizen.password);

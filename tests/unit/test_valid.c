@@ -311,6 +311,56 @@ test_next(void **state)
     assert_false(valid_next(longp));
 }
 
+static void
+test_date(void **state)
+{
+    (void)state;
+    assert_true(valid_date("2024-02-29")); /* leap year */
+    assert_true(valid_date("2026-12-31"));
+    assert_false(valid_date("2025-02-29")); /* not a leap year */
+    assert_false(valid_date("2100-02-29")); /* century rule */
+    assert_true(valid_date("2000-02-29"));  /* 400-year rule */
+    assert_false(valid_date("2024-04-31"));
+    assert_false(valid_date("2024-13-01"));
+    assert_false(valid_date("2024-00-10"));
+    assert_false(valid_date("2024-1-10"));
+    assert_false(valid_date("2024/01/10"));
+    assert_false(valid_date(" 2024-01-10"));
+    assert_false(valid_date("2024-01-1x"));
+    assert_false(valid_date(""));
+    assert_false(valid_date(NULL));
+}
+
+static void
+test_datetime(void **state)
+{
+    (void)state;
+    char out[17];
+    assert_true(valid_datetime("2024-08-15 09:30", out));
+    assert_string_equal(out, "2024-08-15 09:30");
+    /* What <input type="datetime-local"> sends. */
+    assert_true(valid_datetime("2024-08-15T23:59", out));
+    assert_string_equal(out, "2024-08-15 23:59");
+    assert_false(valid_datetime("2024-08-15 24:00", out));
+    assert_false(valid_datetime("2024-08-15 12:60", out));
+    assert_false(valid_datetime("2024-02-30 12:00", out));
+    assert_false(valid_datetime("2024-08-15 9:30", out));
+    assert_false(valid_datetime("2024-08-15", out));
+    assert_false(valid_datetime("2024-08-15 09:30:00", out));
+    assert_false(valid_datetime(NULL, out));
+}
+
+static void
+test_text(void **state)
+{
+    struct arena *a = *state;
+    assert_string_equal(valid_text(a, "  养老服务  ", 1, 4), "养老服务");
+    assert_null(valid_text(a, "养老服务补贴", 1, 4));    /* 6 characters */
+    assert_null(valid_text(a, " \xe3\x80\x80 ", 1, 10)); /* only spaces */
+    assert_string_equal(valid_text(a, NULL, 0, 10), "");
+    assert_null(valid_text(a, NULL, 1, 10));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -330,6 +380,9 @@ main(void)
         T(test_int),
         T(test_int_strict),
         T(test_next),
+        T(test_date),
+        T(test_datetime),
+        T(test_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
