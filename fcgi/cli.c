@@ -186,6 +186,16 @@ demo_citizen(PGconn *c, struct keys *ks, struct arena *a)
     return res ? 0 : -1;
 }
 
+/* Demo content of the modules, run after the demo accounts exist; each
+ * must be idempotent (a restart runs it again). A module adds its step. */
+static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
+    NULL, /* placeholder so the array is never empty */
+    /* board: */
+    /* disclosure: */
+    /* meetings: */
+    /* openmonth: */
+};
+
 int
 cli_demo(void)
 {
@@ -203,6 +213,10 @@ cli_demo(void)
             rc = 1;
     if (rc == 0 && demo_citizen(c, ks, &a) != 0)
         rc = 1;
+    for (size_t i = 0;
+         rc == 0 && i < sizeof(demo_steps) / sizeof(demo_steps[0]); i++)
+        if (demo_steps[i] != NULL && demo_steps[i](c, ks, &a) != 0)
+            rc = 1;
     if (rc == 0)
         printf("demo data ready\n");
     arena_free(&a);

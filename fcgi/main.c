@@ -92,6 +92,10 @@ main(int argc, char **argv)
         return cli_demo();
     if (strcmp(cmd, "routes") == 0)
         return cli_routes();
+    /* board: */
+    /* disclosure: */
+    /* meetings: */
+    /* openmonth: */
     fprintf(stderr, "gongkai: unknown command %s\n%s", cmd, usage);
     return 2;
 }

@@ -334,6 +334,10 @@ logout_all_post(struct req *r)
  * tickets, requests), in this order. A module adds its function here. */
 static void (*const me_sections[])(struct req *, struct html *) = {
     NULL, /* placeholder so the array is never empty */
+    /* board: */
+    /* meetings: */
+    /* openmonth: */
+    /* disclosure: */
 };
 
 void

@@ -5,6 +5,16 @@
 #include "handlers.h"
 #include "page.h"
 
+/* What waits for staff, one tile per module: each renders its own <li>
+ * (a link to its queue with counts). A module adds its function here. */
+static void (*const admin_tiles[])(struct req *, struct html *) = {
+    NULL, /* placeholder so the array is never empty */
+    /* board: */
+    /* disclosure: */
+    /* meetings: */
+    /* openmonth: */
+};
+
 void
 admin_home_get(struct req *r)
 {
@@ -17,6 +27,9 @@ admin_home_get(struct req *r)
     html_text(h, u->role == ROLE_ADMIN ? "（管理员）" : "");
     html_close(h, "p");
     html_open(h, "ul", "class", "tiles", NULL);
+    for (size_t i = 0; i < sizeof(admin_tiles) / sizeof(admin_tiles[0]); i++)
+        if (admin_tiles[i] != NULL)
+            admin_tiles[i](r, h);
     html_open(h, "li", NULL);
     html_open(h, "a", "href", "/admin/audit", NULL);
     html_elem(h, "h2", "操作记录", NULL);

@@ -7,6 +7,13 @@
 #include "handlers.h"
 #include "router.h"
 
+/* Module headers (one per module). */
+/* board: */
+/* disclosure: */
+/* meetings: */
+/* openmonth: */
+
+/* clang-format off */
 const struct route routes[] = {
     /* method        pattern                  handler          access */
     {M_GET, "/", home_get, ACC_PUBLIC, 0},
@@ -20,6 +27,16 @@ const struct route routes[] = {
     {M_GET, "/me", me_get, ACC_CITIZEN, 0},
     {M_GET, "/admin", admin_home_get, ACC_STAFF, 0},
     {M_GET, "/admin/audit", admin_audit_get, ACC_STAFF, 0},
+
+    /* ---- 政策留言板 board ---- */
+
+    /* ---- 依申请公开 disclosure ---- */
+
+    /* ---- 公众代表列席 meetings ---- */
+
+    /* ---- 政府开放月 openmonth ---- */
+
 };
+/* clang-format on */
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -121,11 +121,12 @@ test('gongkai --help and staff add work from the command line', () => {
 
 test('a second instance runs side by side on its own directory and port', async () => {
   const var2 = path.join(REPO, 'var-test2');
-  const env = { ...process.env, GONGKAI_VAR: var2, GONGKAI_PORT: '8282', GONGKAI_DEMO: '0', GONGKAI_WORKERS: '2' };
+  const port2 = String(Number(process.env.GONGKAI_PORT || 8281) + 1);
+  const env = { ...process.env, GONGKAI_VAR: var2, GONGKAI_PORT: port2, GONGKAI_DEMO: '0', GONGKAI_WORKERS: '2' };
   rmSync(var2, { recursive: true, force: true });
   try {
     execFileSync(path.join(REPO, 'scripts/instance.sh'), ['up'], { env, stdio: 'pipe', timeout: 120000 });
-    const r2 = await fetch('http://127.0.0.1:8282/healthz');
+    const r2 = await fetch(`http://127.0.0.1:${port2}/healthz`);
     assert.equal(r2.status, 200);
     const r1 = await new Client().get('/healthz');
     assert.equal(r1.status, 200, 'the first instance is undisturbed');
@@ -134,7 +135,7 @@ test('a second instance runs side by side on its own directory and port', async 
     assert.equal(q('SELECT count(*) FROM users'), '0');
     assert.equal(q('SELECT count(*) FROM departments'), '35');
     assert.equal(q('SELECT count(*) FROM workday_calendar'), '1096');
-    const res = await fetch('http://127.0.0.1:8282/account/login');
+    const res = await fetch(`http://127.0.0.1:${port2}/account/login`);
     assert.equal(res.status, 200);
   } finally {
     execFileSync(path.join(REPO, 'scripts/instance.sh'), ['down'], { env, stdio: 'pipe', timeout: 60000 });
