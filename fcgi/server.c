@@ -26,20 +26,12 @@
 #define STOP_GRACE_SEC 30 /* in-flight requests get this long to finish */
 
 static volatile sig_atomic_t stopping; /* master and workers: stop asked */
-static volatile sig_atomic_t child_exited;
 
 static void
 on_stop(int sig)
 {
     (void)sig;
     stopping = 1;
-}
-
-static void
-on_child(int sig)
-{
-    (void)sig;
-    child_exited = 1;
 }
 
 static void
@@ -156,6 +148,14 @@ reap(struct pool *p, int sock, struct keys *keys)
             break;
         }
     }
+    /* A slot whose fork failed (out of memory, process limit) is retried
+     * on the next tick rather than left empty for good. */
+    for (long i = 0; i < p->n && !stopping; i++) {
+        if (p->pid[i] <= 0) {
+            p->pid[i] = spawn(sock, keys);
+            p->started[i] = time(NULL);
+        }
+    }
 }
 
 static long
@@ -240,12 +240,9 @@ server_run(const char *socket_path, long workers, const char *run_as,
     chmod(socket_path, 0666);
     if (run_as != NULL && *run_as && drop_to(run_as) != 0)
         return 1;
-    set_handler(SIGTERM, on_stop);
-    set_handler(SIGINT, on_stop);
-    set_handler(SIGCHLD, on_child);
     signal(SIGPIPE, SIG_IGN);
-    /* Signals the master waits for are blocked except inside sigsuspend,
-     * so none can slip in between the check of a flag and the wait. The
+    /* The master takes its signals synchronously with sigtimedwait: they
+     * stay blocked, so none can slip in between a check and the wait. The
      * workers inherit the mask and manage their own. */
     sigset_t waitset;
     sigemptyset(&waitset);
@@ -259,14 +256,14 @@ server_run(const char *socket_path, long workers, const char *run_as,
         p.started[i] = time(NULL);
     }
     log_info("serving on %s with %ld workers", socket_path, workers);
-    sigset_t none;
-    sigemptyset(&none);
     while (!stopping) {
-        sigsuspend(&none);
-        if (child_exited) {
-            child_exited = 0;
+        /* Wake on a signal, or each second to retry a failed fork. */
+        struct timespec tick = {1, 0};
+        int sig = sigtimedwait(&waitset, NULL, &tick);
+        if (sig == SIGTERM || sig == SIGINT)
+            stopping = 1;
+        else
             reap(&p, sock, keys);
-        }
     }
     stop_all(&p);
     close(sock);
