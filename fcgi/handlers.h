@@ -9,6 +9,7 @@
 
 void home_get(struct req *r);
 void health_get(struct req *r);
+void prefs_display_get(struct req *r);
 
 void register_get(struct req *r);
 void register_post(struct req *r);

@@ -10,6 +10,9 @@
 
 #define PRE_COOKIE  "gk_pre"
 #define SESS_COOKIE "gk_sess"
+#define MODE_COOKIE "gk_mode"
+
+static void url_encode(struct buf *b, const char *s);
 
 static void
 nav_link(struct req *r, struct html *h, const char *href, const char *text)
@@ -50,6 +53,28 @@ account_nav(struct req *r, struct html *h, struct user *u)
     html_close(h, "div");
 }
 
+bool
+page_large(const struct req *r)
+{
+    const char *m = params_get(&r->cookies, MODE_COOKIE);
+    return m != NULL && strcmp(m, "large") == 0;
+}
+
+/* The switch to the large-text, high-contrast mode (适老化) on every page:
+ * a plain link, so it works without script and with any input device. */
+static void
+mode_switch(struct req *r, struct html *h, bool large)
+{
+    const char *q = arena_printf(
+        r->a, "/prefs/display?mode=%s&back=", large ? "normal" : "large");
+    struct buf b;
+    buf_init(&b, r->a, 128);
+    buf_puts(&b, q);
+    url_encode(&b, r->path);
+    html_elem(h, "a", large ? "标准模式" : "长者模式（大字）", "class",
+              "mode-switch", "href", buf_cstr(&b), NULL);
+}
+
 struct html *
 page_begin(struct req *r, const char *title)
 {
@@ -57,7 +82,9 @@ page_begin(struct req *r, const char *title)
     struct user *u = req_user(r);
     html_init(h, &r->resp.body);
     html_raw_trusted(h, "<!doctype html>\n");
-    html_open(h, "html", "lang", "zh-CN", NULL);
+    bool large = page_large(r);
+    html_open(h, "html", "lang", "zh-CN", "class", large ? "large" : NULL,
+              NULL);
     html_open(h, "head", NULL);
     html_void(h, "meta", "charset", "utf-8", NULL);
     html_void(h, "meta", "name", "viewport", "content",
@@ -73,6 +100,7 @@ page_begin(struct req *r, const char *title)
     html_open(h, "header", "class", "site", NULL);
     html_open(h, "div", "class", "bar", NULL);
     html_elem(h, "a", "长宁区政务公开", "class", "brand", "href", "/", NULL);
+    mode_switch(r, h, large);
     account_nav(r, h, u);
     html_close(h, "div");
     html_open(h, "nav", "aria-label", "主导航", NULL);

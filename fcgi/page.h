@@ -15,6 +15,8 @@
 /* Starts an HTML page: head, skip link, header with navigation, <main>.
  * The returned writer appends to r->resp.body. */
 struct html *page_begin(struct req *r, const char *title);
+/* Is the large-text, high-contrast mode on (cookie gk_mode=large)? */
+bool page_large(const struct req *r);
 /* Closes <main>, adds the footer. */
 void page_end(struct req *r, struct html *h);
 /* A whole page for an error status with a plain-language message. */

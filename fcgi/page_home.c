@@ -1,5 +1,9 @@
 /* The home page: where every citizen starts, one link to each service. */
+#include <string.h>
+
 #include "db.h"
+#include "resp.h"
+#include "valid.h"
 #include "handlers.h"
 #include "page.h"
 
@@ -44,6 +48,23 @@ home_get(struct req *r)
               "/disclosure/track", NULL);
     html_close(h, "p");
     page_end(r, h);
+}
+
+/* GET /prefs/display?mode=large|normal&back=PATH: remembers the display
+ * mode for a year and goes back. Idempotent and harmless, so a link (no
+ * form, no script) is enough to switch from any page. */
+void
+prefs_display_get(struct req *r)
+{
+    const char *mode = req_query(r, "mode");
+    const char *back = req_query(r, "back");
+    if (mode == NULL ||
+        (strcmp(mode, "large") != 0 && strcmp(mode, "normal") != 0)) {
+        page_error(r, 400, "无法切换显示模式", "请从页面顶部的链接切换。");
+        return;
+    }
+    resp_cookie(r, "gk_mode", mode, strcmp(mode, "large") == 0 ? 31536000 : 0);
+    resp_redirect(r, valid_next(back) ? back : "/");
 }
 
 void

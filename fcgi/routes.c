@@ -18,6 +18,7 @@ const struct route routes[] = {
     /* method        pattern                  handler          access */
     {M_GET, "/", home_get, ACC_PUBLIC, 0},
     {M_GET, "/healthz", health_get, ACC_PUBLIC, 0},
+    {M_GET, "/prefs/display", prefs_display_get, ACC_PUBLIC, 0},
     {M_GET, "/account/register", register_get, ACC_PUBLIC, 0},
     {M_POST, "/account/register", register_post, ACC_PUBLIC, 0},
     {M_GET, "/account/login", login_get, ACC_PUBLIC, 0},

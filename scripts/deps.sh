@@ -4,7 +4,7 @@
 #   scripts/deps.sh              check; install what is missing (root) or print the apt line (not root)
 #   scripts/deps.sh --quiet      the same, but print nothing when everything is present
 #   scripts/deps.sh --check      check only: list what is missing and exit 1, never install
-#   scripts/deps.sh --browser    also make sure tests/node_modules/playwright-core is installed
+#   scripts/deps.sh --browser    also make sure tests/node_modules (playwright-core, axe-core) is installed
 #
 # Targets Debian 12 (bookworm). Every check looks for the file or command that the build or the
 # tests actually use, and maps a miss to the Debian package that provides it.
@@ -198,7 +198,10 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
 fi
 locale_note
 
-if [ "$browser" = 1 ] && [ ! -d "$repo/tests/node_modules/playwright-core" ]; then
+# (Re)install when node_modules is missing or older than the lock file (a
+# package was added since).
+if [ "$browser" = 1 ] && { [ ! -f "$repo/tests/node_modules/.package-lock.json" ] ||
+        [ "$repo/tests/package-lock.json" -nt "$repo/tests/node_modules/.package-lock.json" ]; }; then
     if [ -f "$repo/tests/package-lock.json" ]; then
         say "deps.sh: installing the browser test packages (npm ci in tests/)"
         # playwright-core drives the system chromium; never download browsers.

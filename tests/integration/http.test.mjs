@@ -119,3 +119,22 @@ test('a form posted as multipart is read like urlencoded', async () => {
   assert.match(await res.text(), /账号或密码不正确/);
   psql(`DELETE FROM login_failures`);
 });
+
+test('the large-text mode is switched by a link on every page and remembered', async () => {
+  const c = new Client();
+  const page = await c.get('/account/login');
+  assert.match(page.text, /<a class="mode-switch" href="\/prefs\/display\?mode=large&amp;back=%2Faccount%2Flogin">长者模式（大字）<\/a>/);
+  const r = await c.get('/prefs/display?mode=large&back=%2Faccount%2Flogin');
+  assert.equal(r.status, 303);
+  assert.equal(r.location, '/account/login');
+  assert.equal(c.jar.get('gk_mode'), 'large');
+  const big = await c.get('/account/login');
+  assert.match(big.text, /<html lang="zh-CN" class="large">/);
+  assert.match(big.text, />标准模式<\/a>/);
+  const back = await c.get('/prefs/display?mode=normal&back=/');
+  assert.equal(back.location, '/');
+  assert.ok(!c.jar.has('gk_mode'));
+  assert.match((await c.get('/')).text, /<html lang="zh-CN">/);
+  assert.equal((await c.get('/prefs/display?mode=huge')).status, 400);
+  assert.equal((await c.get('/prefs/display?mode=large&back=//evil.example')).location, '/');
+});

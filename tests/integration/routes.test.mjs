@@ -3,7 +3,7 @@
 // declares. A route added without thought for its access fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, DEMO, forgeToken, gongkai, psql, tokens } from '../lib/client.mjs';
+import { clientAs as as, gongkai, tokens } from '../lib/client.mjs';
 
 const LEVEL = { public: 0, citizen: 1, staff: 2, admin: 3 };
 
@@ -16,20 +16,6 @@ function routes() {
 
 function concrete(pattern) {
   return pattern.replaceAll('{id}', '999999').replace(/\{[a-z_]+\}/g, 'zz-missing');
-}
-
-// A client carrying a token for a demo account, signed with the instance
-// key (no password hashing per request: the table grows with every module).
-async function as(role) {
-  const c = new Client();
-  await c.get('/account/login'); // pre-session cookie for CSRF
-  if (role === 'anonymous') return c;
-  const login = { citizen: DEMO.citizen.login, staff: DEMO.staff.login, admin: DEMO.admin.login }[role];
-  const masked = role === 'citizen' ? '138****8000' : login;
-  const [id, epoch, dept] = psql(`SELECT id, session_epoch, coalesce(dept_id, 0) FROM users WHERE login_masked = '${masked}'`).split('|').map(Number);
-  const now = Math.floor(Date.now() / 1000);
-  c.jar.set('gk_sess', forgeToken({ user: id, role, dept, iat: now, exp: now + 3600, epoch }));
-  return c;
 }
 
 async function hit(c, r) {

@@ -153,3 +153,39 @@ export function forgeToken({ user, role, dept = 0, iat, exp, epoch }, kid = 1) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A client carrying a session for a demo account, signed with the instance
+// key (no password hashing per request), with its pre-session cookie.
+export async function clientAs(role) {
+  const c = new Client();
+  await c.get('/account/login');
+  if (role === 'anonymous') return c;
+  const who = { citizen: '138****8000', staff: DEMO.staff.login, otherStaff: DEMO.otherStaff.login, admin: DEMO.admin.login }[role];
+  const [id, epoch, dept, r] = psql(`SELECT id, session_epoch, coalesce(dept_id, 0), role FROM users WHERE login_masked = '${who}'`).split('|');
+  const now = Math.floor(Date.now() / 1000);
+  c.jar.set('gk_sess', forgeToken({ user: Number(id), role: r, dept: Number(dept), iat: now, exp: now + 3600, epoch: Number(epoch) }));
+  return c;
+}
+
+// The GET routes of the table as concrete paths: {id}/{key} filled from
+// samples (a module adds a query for its patterns), else a placeholder
+// (which shows the 404 page).
+export const SAMPLES = {};
+export function routeTable() {
+  return gongkai(['routes']).trim().split('\n').map((l) => {
+    const [method, pattern, access, flags = ''] = l.split(' ');
+    return { method, pattern, access, dept: flags.includes('dept') };
+  });
+}
+export function samplePath(pattern) {
+  const q = SAMPLES[pattern];
+  if (q) {
+    const v = psql(q).split('\n')[0];
+    if (v) {
+      const vals = v.split('|');
+      let i = 0;
+      return pattern.replace(/\{[a-z_]+\}/g, () => vals[i++]);
+    }
+  }
+  return pattern.replaceAll('{id}', '999999').replace(/\{[a-z_]+\}/g, 'zz-missing');
+}
