@@ -86,3 +86,28 @@ for (const [name, opts] of [
     await ctx.close();
   });
 }
+
+test('keyboard only: register with Tab, typing and Enter; focus is always visible', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(BASE + '/account/register');
+  const phone = uniquePhone();
+  // Tab from the top of the page until the first form field has focus.
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement.id);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', `focus visible on ${id || 'a link'}`);
+    if (id === 'f-name') break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-name');
+  await page.keyboard.type('键盘用户');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(phone);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('keyboard only 1');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE + '/me');
+  assert.equal(await page.locator('#me-name').textContent(), '键盘用户');
+  await ctx.close();
+});
