@@ -29,7 +29,7 @@ UNIT_LIB := $(filter-out build/san/main.o build/san/server.o,$(SAN_OBJ))
 export GONGKAI_VAR GONGKAI_PORT GONGKAI_DEMO
 
 .PHONY: all deps run up down test unit integration browser bench clean \
-        format format-check analyze valgrind sanitize fuzz fuzz-replay faults
+        format format-check analyze valgrind sanitize fuzz fuzz-replay faults soak
 
 all: bin/gongkai
 
@@ -126,6 +126,10 @@ bench: deps all
 # Acknowledged means durable: load while PostgreSQL and workers are killed.
 faults: deps all
 	@tests/faults/run.sh
+
+# Minutes of mixed load: memory growth, errors, p99 per route.
+soak: deps all
+	@tests/soak/run.sh
 
 valgrind: $(UNIT_BIN:build/unit/%=build/unit-plain/%)
 	@set -e; for t in $^; do valgrind -q --leak-check=full \
