@@ -38,7 +38,7 @@ deps:
 
 # Generated C from sql/ and schema/ (rerun every build; files are replaced
 # only when their content changes).
-build/gen/sql_gen.h build/gen/sql_gen.c build/gen/schema_gen.c: $(wildcard sql/*.sql schema/*.sql) scripts/embed-sql.sh
+build/gen/sql_gen.h build/gen/sql_gen.c build/gen/schema_gen.c &: $(wildcard sql/*.sql schema/*.sql) scripts/embed-sql.sh
 	@scripts/embed-sql.sh build/gen
 
 build/obj/%.o: fcgi/%.c build/gen/sql_gen.h
