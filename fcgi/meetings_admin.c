@@ -466,7 +466,7 @@ static const struct field f_seed = {
     true,
     4000};
 static const struct field f_appid = {
-    "application_id", "列席代表", "select", NULL, NULL, true, 0};
+    "application_id", "选择列席代表", "select", NULL, NULL, true, 0};
 static const struct field f_opinion = {
     "opinion", "代表的意见", "textarea", "不超过 2000 字", NULL, true, 2000};
 static const struct field f_adoption = {"adoption", "采纳情况", "radio", NULL,
