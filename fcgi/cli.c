@@ -10,6 +10,7 @@
 #include "crypt.h"
 #include "db.h"
 #include "keys.h"
+#include "meetings.h" /* meetings: */
 #include "router.h"
 #include "valid.h"
 
@@ -193,6 +194,7 @@ static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
     /* board: */
     /* disclosure: */
     /* meetings: */
+    meetings_demo,
     /* openmonth: */
 };
 

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "crypt.h"
 #include "keys.h"
+#include "meetings.h" /* meetings: */
 #include "migrate.h"
 #include "server.h"
 
@@ -95,6 +96,8 @@ main(int argc, char **argv)
     /* board: */
     /* disclosure: */
     /* meetings: */
+    if (strcmp(cmd, "verify-draw") == 0)
+        return meetings_cli_verify(argc - 1, argv + 1);
     /* openmonth: */
     fprintf(stderr, "gongkai: unknown command %s\n%s", cmd, usage);
     return 2;

@@ -6,6 +6,7 @@
 #include "crypt.h"
 #include "db.h"
 #include "handlers.h"
+#include "meetings.h" /* meetings: */
 #include "page.h"
 #include "resp.h"
 #include "valid.h"
@@ -336,6 +337,7 @@ static void (*const me_sections[])(struct req *, struct html *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
     /* meetings: */
+    meetings_me_section,
     /* openmonth: */
     /* disclosure: */
 };

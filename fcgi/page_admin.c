@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "handlers.h"
+#include "meetings.h" /* meetings: */
 #include "page.h"
 
 /* What waits for staff, one tile per module: each renders its own <li>
@@ -12,6 +13,7 @@ static void (*const admin_tiles[])(struct req *, struct html *) = {
     /* board: */
     /* disclosure: */
     /* meetings: */
+    meetings_admin_tile,
     /* openmonth: */
 };
 

@@ -11,6 +11,7 @@
 /* board: */
 /* disclosure: */
 /* meetings: */
+#include "meetings.h"
 /* openmonth: */
 
 /* clang-format off */
@@ -34,6 +35,23 @@ const struct route routes[] = {
     /* ---- 依申请公开 disclosure ---- */
 
     /* ---- 公众代表列席 meetings ---- */
+    {M_GET, "/meetings", meetings_list_get, ACC_PUBLIC, 0},
+    {M_GET, "/meetings/{id}", meeting_get, ACC_PUBLIC, 0},
+    {M_GET, "/meetings/{id}.ics", meeting_ics_get, ACC_PUBLIC, 0},
+    {M_GET, "/meetings/{id}/draw", meeting_draw_get, ACC_PUBLIC, 0},
+    {M_GET, "/meetings/{id}/apply", meeting_apply_get, ACC_CITIZEN, 0},
+    {M_POST, "/meetings/{id}/apply", meeting_apply_post, ACC_CITIZEN, 0},
+    {M_GET, "/me/applications/{id}", meeting_my_application_get, ACC_CITIZEN, 0},
+    {M_GET, "/admin/meetings", meetings_admin_list_get, ACC_STAFF, 0},
+    {M_GET, "/admin/meetings/new", meetings_admin_new_get, ACC_STAFF, 0},
+    {M_POST, "/admin/meetings", meetings_admin_create_post, ACC_STAFF, 0},
+    {M_GET, "/admin/meetings/{id}", meetings_admin_get, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/meetings/{id}/applications/{id}", meetings_admin_application_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/meetings/{id}/applications/{id}/review", meetings_admin_review_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/meetings/{id}/commit", meetings_admin_commit_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/meetings/{id}/draw", meetings_admin_draw_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/meetings/{id}/feedback", meetings_admin_feedback_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/meetings/{id}/decision", meetings_admin_decision_post, ACC_STAFF, RF_DEPT},
 
     /* ---- 政府开放月 openmonth ---- */
 
