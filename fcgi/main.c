@@ -26,6 +26,8 @@ static const char usage[] =
     "                     create or update a staff account\n"
     "  demo               create the demo accounts (idempotent)\n"
     "  routes             print the route table: METHOD PATTERN ACCESS\n"
+    "  verify-draw ID [--port P | --file PAGE]\n"
+    "                     recompute a meeting's published draw\n"
     "environment: GONGKAI_VAR (default ./var), GONGKAI_DSN, "
     "GONGKAI_OWNER_DSN,\n  GONGKAI_KEYS, GONGKAI_SOCKET, GONGKAI_WORKERS "
     "(see README.md)\n";

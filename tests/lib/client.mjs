@@ -170,7 +170,14 @@ export async function clientAs(role) {
 // The GET routes of the table as concrete paths: {id}/{key} filled from
 // samples (a module adds a query for its patterns), else a placeholder
 // (which shows the 404 page).
-export const SAMPLES = {};
+export const SAMPLES = {
+  '/meetings/{id}': 'SELECT id FROM meetings ORDER BY id LIMIT 1',
+  '/meetings/{id}/draw': 'SELECT id FROM meetings ORDER BY id LIMIT 1',
+  '/meetings/{id}/apply': 'SELECT id FROM meetings WHERE now() BETWEEN apply_from AND apply_until ORDER BY id LIMIT 1',
+  '/admin/meetings/{id}': 'SELECT id FROM meetings ORDER BY id LIMIT 1',
+  '/admin/meetings/{id}/applications/{id}': 'SELECT meeting_id, id FROM meeting_applications ORDER BY id LIMIT 1',
+  '/me/applications/{id}': 'SELECT id FROM meeting_applications ORDER BY id LIMIT 1',
+};
 export function routeTable() {
   return gongkai(['routes']).trim().split('\n').map((l) => {
     const [method, pattern, access, flags = ''] = l.split(' ');
