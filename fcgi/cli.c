@@ -10,6 +10,7 @@
 #include "crypt.h"
 #include "db.h"
 #include "keys.h"
+#include "openmonth.h" /* openmonth: */
 #include "router.h"
 #include "valid.h"
 
@@ -194,6 +195,7 @@ static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
     /* disclosure: */
     /* meetings: */
     /* openmonth: */
+    om_demo,
 };
 
 int

@@ -6,6 +6,7 @@
 #include "crypt.h"
 #include "db.h"
 #include "handlers.h"
+#include "openmonth.h" /* openmonth: */
 #include "page.h"
 #include "resp.h"
 #include "valid.h"
@@ -337,6 +338,7 @@ static void (*const me_sections[])(struct req *, struct html *) = {
     /* board: */
     /* meetings: */
     /* openmonth: */
+    om_me_section,
     /* disclosure: */
 };
 

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "handlers.h"
+#include "openmonth.h" /* openmonth: */
 #include "page.h"
 
 /* What waits for staff, one tile per module: each renders its own <li>
@@ -13,6 +14,7 @@ static void (*const admin_tiles[])(struct req *, struct html *) = {
     /* disclosure: */
     /* meetings: */
     /* openmonth: */
+    om_admin_tile,
 };
 
 void
