@@ -49,7 +49,8 @@ static void
 list_table(struct req *r, struct html *h, PGresult *res)
 {
     html_open(h, "table", "class", "list", NULL);
-    html_elem(h, "caption", "本部门的开放活动（管理员可见全部），新的在前",
+    html_elem(h, "caption",
+              "本部门的开放活动（管理员可见全部）：未结束的在前，按时间先后",
               NULL);
     html_open(h, "thead", NULL);
     html_open(h, "tr", NULL);

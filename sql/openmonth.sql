@@ -176,7 +176,8 @@ FROM om_signups WHERE id = $1::bigint
 SELECT id FROM om_signups WHERE code = $1
 
 -- name: om_admin_list
--- Staff see their department's activities (admins: all), newest first.
+-- Staff see their department's activities (admins: all): the coming ones
+-- first, soonest first, then the past ones, latest first.
 SELECT a.id, a.title, d.name, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        a.capacity, a.confirmed,
        (SELECT count(*) FROM om_signups s
@@ -186,7 +187,9 @@ SELECT a.id, a.title, d.name, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        count(*) OVER ()
 FROM om_activities a JOIN departments d ON d.id = a.dept_id
 WHERE $1::boolean OR a.dept_id = $2::integer
-ORDER BY a.starts_at DESC, a.id DESC
+ORDER BY a.ends_at < now(),
+         CASE WHEN a.ends_at >= now() THEN a.starts_at END,
+         a.starts_at DESC, a.id DESC
 LIMIT 20 OFFSET ($3::integer - 1) * 20
 
 -- name: om_admin_signups
