@@ -43,8 +43,8 @@ const struct route routes[] = {
     {M_GET, "/open-month/{id}.ics", om_ics_get, ACC_PUBLIC, 0},
     {M_POST, "/open-month/{id}/signup", om_signup_post, ACC_CITIZEN, 0},
     {M_POST, "/open-month/{id}/vote", om_vote_post, ACC_CITIZEN, 0},
-    {M_GET, "/me/tickets/{code}", om_ticket_get, ACC_CITIZEN, 0},
-    {M_POST, "/me/tickets/{code}/cancel", om_cancel_post, ACC_CITIZEN, 0},
+    {M_GET, "/me/tickets/{key}", om_ticket_get, ACC_CITIZEN, 0},
+    {M_POST, "/me/tickets/{key}/cancel", om_cancel_post, ACC_CITIZEN, 0},
     {M_GET, "/admin/open-month", om_admin_list_get, ACC_STAFF, 0},
     {M_POST, "/admin/open-month", om_admin_create_post, ACC_STAFF, 0},
     {M_GET, "/admin/open-month/new", om_admin_new_get, ACC_STAFF, 0},
@@ -53,7 +53,7 @@ const struct route routes[] = {
     {M_GET, "/admin/open-month/{id}/signups.csv", om_admin_csv_get, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/signup", om_admin_proxy_post, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/no-shows", om_admin_noshow_post, ACC_STAFF, RF_DEPT},
-    {M_GET, "/admin/open-month/{id}/tickets/{code}", om_admin_ticket_get, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/open-month/{id}/tickets/{key}", om_admin_ticket_get, ACC_STAFF, RF_DEPT},
 
 };
 /* clang-format on */
