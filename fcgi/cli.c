@@ -11,6 +11,7 @@
 #include "db.h"
 #include "keys.h"
 #include "meetings.h" /* meetings: */
+#include "openmonth.h" /* openmonth: */
 #include "router.h"
 #include "valid.h"
 
@@ -196,6 +197,7 @@ static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
     /* meetings: */
     meetings_demo,
     /* openmonth: */
+    om_demo,
 };
 
 int

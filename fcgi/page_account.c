@@ -7,6 +7,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "meetings.h" /* meetings: */
+#include "openmonth.h" /* openmonth: */
 #include "page.h"
 #include "resp.h"
 #include "valid.h"
@@ -339,6 +340,7 @@ static void (*const me_sections[])(struct req *, struct html *) = {
     /* meetings: */
     meetings_me_section,
     /* openmonth: */
+    om_me_section,
     /* disclosure: */
 };
 

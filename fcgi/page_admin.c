@@ -4,6 +4,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "meetings.h" /* meetings: */
+#include "openmonth.h" /* openmonth: */
 #include "page.h"
 
 /* What waits for staff, one tile per module: each renders its own <li>
@@ -15,6 +16,7 @@ static void (*const admin_tiles[])(struct req *, struct html *) = {
     /* meetings: */
     meetings_admin_tile,
     /* openmonth: */
+    om_admin_tile,
 };
 
 void

@@ -13,6 +13,7 @@
 /* meetings: */
 #include "meetings.h"
 /* openmonth: */
+#include "openmonth.h"
 
 /* clang-format off */
 const struct route routes[] = {
@@ -54,6 +55,24 @@ const struct route routes[] = {
     {M_POST, "/admin/meetings/{id}/decision", meetings_admin_decision_post, ACC_STAFF, RF_DEPT},
 
     /* ---- 政府开放月 openmonth ---- */
+    {M_GET, "/open-month", om_list_get, ACC_PUBLIC, 0},
+    {M_GET, "/open-month/ranking", om_ranking_get, ACC_PUBLIC, 0},
+    {M_GET, "/open-month/ticket-key", om_key_get, ACC_PUBLIC, 0},
+    {M_GET, "/open-month/{id}", om_activity_get, ACC_PUBLIC, 0},
+    {M_GET, "/open-month/{id}.ics", om_ics_get, ACC_PUBLIC, 0},
+    {M_POST, "/open-month/{id}/signup", om_signup_post, ACC_CITIZEN, 0},
+    {M_POST, "/open-month/{id}/vote", om_vote_post, ACC_CITIZEN, 0},
+    {M_GET, "/me/tickets/{key}", om_ticket_get, ACC_CITIZEN, 0},
+    {M_POST, "/me/tickets/{key}/cancel", om_cancel_post, ACC_CITIZEN, 0},
+    {M_GET, "/admin/open-month", om_admin_list_get, ACC_STAFF, 0},
+    {M_POST, "/admin/open-month", om_admin_create_post, ACC_STAFF, 0},
+    {M_GET, "/admin/open-month/new", om_admin_new_get, ACC_STAFF, 0},
+    {M_GET, "/admin/open-month/{id}", om_admin_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/open-month/{id}/checkin", om_admin_checkin_post, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/open-month/{id}/signups.csv", om_admin_csv_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/open-month/{id}/signup", om_admin_proxy_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/open-month/{id}/no-shows", om_admin_noshow_post, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/open-month/{id}/tickets/{key}", om_admin_ticket_get, ACC_STAFF, RF_DEPT},
 
 };
 /* clang-format on */

@@ -1,0 +1,79 @@
+/*
+ * openmonth: 政府开放月, the Government Open Month (plan tasks 76-78).
+ * Departments publish activities (on site or online); citizens sign up,
+ * join a waiting list when seats are gone, cancel, and vote for the most
+ * popular activity; staff check tickets in at the door, sign up elderly
+ * people on their behalf (代办), mark no-shows and download the door list.
+ *
+ * Files: openmonth.c (public pages, sign-up, vote), openmonth_ticket.c
+ * (tickets, cancel, /me), openmonth_admin.c (staff), openmonth_text.c
+ * (iCalendar, CSV), openmonth_demo.c (demo content), ticket.c (signed
+ * ticket codes). Seats are held by PostgreSQL (schema/0040_openmonth.sql).
+ */
+#ifndef GK_OPENMONTH_H
+#define GK_OPENMONTH_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "app.h"
+#include "html.h"
+#include "keys.h"
+
+/* ---- routes (routes.c) ---- */
+void om_list_get(struct req *r);
+void om_ranking_get(struct req *r);
+void om_key_get(struct req *r);
+void om_activity_get(struct req *r);
+void om_ics_get(struct req *r);
+void om_signup_post(struct req *r);
+void om_vote_post(struct req *r);
+void om_ticket_get(struct req *r);
+void om_cancel_post(struct req *r);
+void om_admin_list_get(struct req *r);
+void om_admin_new_get(struct req *r);
+void om_admin_create_post(struct req *r);
+void om_admin_get(struct req *r);
+void om_admin_checkin_post(struct req *r);
+void om_admin_csv_get(struct req *r);
+void om_admin_noshow_post(struct req *r);
+void om_admin_proxy_post(struct req *r);
+void om_admin_ticket_get(struct req *r);
+
+/* ---- extension points ---- */
+void om_me_section(struct req *r, struct html *h);        /* page_account.c */
+void om_admin_tile(struct req *r, struct html *h);        /* page_admin.c */
+int om_demo(PGconn *c, struct keys *ks, struct arena *a); /* cli.c */
+
+/* ---- shared inside the module ---- */
+
+/* An activity as om_get returns it. */
+struct om_act {
+    const char *id, *title, *dept_name, *starts, *ends, *place, *url;
+    const char *signup_until, *desc, *access, *vote_from, *vote_until;
+    const char *ics_start, *ics_end, *ics_stamp, *noshow_at;
+    int dept;
+    long capacity, left, votes, waiting, year;
+    bool signup_open, vote_open, ended;
+};
+
+/* Loads activity id (decimal text); 1 found, 0 not found (404 page set),
+ * -1 database error (page set). */
+int om_act_load(struct req *r, const char *id, struct om_act *a)
+    __attribute__((warn_unused_result));
+/* A 500 page unless the connection is gone (then the dispatcher answers
+ * 503). For a failed statement. */
+void om_fail(struct req *r);
+/* Time and place of an activity as a definition list. */
+void om_act_facts(struct html *h, const struct om_act *a);
+/* Chinese label of a sign-up status. */
+const char *om_status_label(const char *status);
+/* The person's ticket page (citizen or staff view). */
+void om_ticket_render(struct req *r, PGresult *t, bool staff);
+/* Sign-up shared by citizens and 代办: locks the activity, inserts,
+ * returns the 303 location or NULL (page set). user = 0 for 代办. */
+const char *om_signup_store(struct req *r, const char *act, long long user,
+                            long long staff, const char *name,
+                            const char *phone, const char **dup_code);
+
+#endif

@@ -1,0 +1,805 @@
+/* 政府开放月, the staff side: the department's activities, publishing,
+ * an activity's desk (check-in at the door, 代办 sign-up, no-shows, the
+ * sign-up list) and the door list as CSV. Staff act on their department's
+ * activities only (RF_DEPT); admins on all. Every action is audited. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypt.h"
+#include "db.h"
+#include "openmonth.h"
+#include "openmonth_text.h"
+#include "page.h"
+#include "resp.h"
+#include "router.h"
+#include "ticket.h"
+#include "valid.h"
+
+/* ---- the list and the staff home tile ---- */
+
+static const char *
+dept_arg(struct req *r, const char **all)
+{
+    struct user *u = req_user(r);
+    *all = u->role == ROLE_ADMIN ? "true" : "false";
+    return arena_printf(r->a, "%d", (int)u->dept);
+}
+
+void
+om_admin_tile(struct req *r, struct html *h)
+{
+    const char *all, *dept = dept_arg(r, &all);
+    PGresult *res = DBQ(r, STMT_om_tile, all, dept);
+    if (res == NULL)
+        return;
+    html_open(h, "li", NULL);
+    html_open(h, "a", "href", "/admin/open-month", "id", "om-tile", NULL);
+    html_elem(h, "h2", "政府开放月", NULL);
+    html_elem(h, "p",
+              arena_printf(r->a, "%s 个活动未结束，已确认 %s 人，候补 %s 人",
+                           db_get(res, 0, 0), db_get(res, 0, 1),
+                           db_get(res, 0, 2)),
+              NULL);
+    html_close(h, "a");
+    html_close(h, "li");
+}
+
+static void
+list_table(struct req *r, struct html *h, PGresult *res)
+{
+    html_open(h, "table", "class", "list", NULL);
+    html_elem(h, "caption",
+              "本部门的开放活动（管理员可见全部）：未结束的在前，按时间先后",
+              NULL);
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    static const char *const cols[] = {"活动",   "部门", "开始时间", "名额",
+                                       "已确认", "候补", "已签到"};
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+        html_elem(h, "th", cols[i], "scope", "col", NULL);
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+    for (int i = 0; i < PQntuples(res); i++) {
+        html_open(h, "tr", NULL);
+        html_open(h, "td", NULL);
+        html_elem(h, "a", db_get(res, i, 1), "href",
+                  arena_printf(r->a, "/admin/open-month/%s", db_get(res, i, 0)),
+                  NULL);
+        html_close(h, "td");
+        for (int c = 2; c <= 7; c++)
+            html_elem(h, "td", db_get(res, i, c), NULL);
+        html_close(h, "tr");
+    }
+    html_close(h, "tbody");
+    html_close(h, "table");
+}
+
+void
+om_admin_list_get(struct req *r)
+{
+    const char *all, *dept = dept_arg(r, &all);
+    int page = req_page(r);
+    PGresult *res =
+        DBQ(r, STMT_om_admin_list, all, dept, arena_printf(r->a, "%d", page));
+    if (res == NULL) {
+        om_fail(r);
+        return;
+    }
+    struct html *h = page_begin(r, "政府开放月 · 活动管理");
+    html_open(h, "p", NULL);
+    html_elem(h, "a", "发布新的开放活动", "href", "/admin/open-month/new",
+              "class", "button", NULL);
+    html_close(h, "p");
+    if (PQntuples(res) == 0)
+        html_elem(h, "p", "还没有开放活动。", NULL);
+    else
+        list_table(r, h, res);
+    page_pager(r, h, page, PQntuples(res) ? db_getll(res, 0, 8) : 0);
+    page_end(r, h);
+}
+
+/* ---- publishing ---- */
+
+static const struct field f_title = {"title", "活动名称", "text", NULL,
+                                     NULL,    true,       100};
+static const struct field f_dept = {"dept", "主办部门", NULL, NULL,
+                                    NULL,   true,       0};
+static const struct field f_starts = {
+    "starts_at", "开始时间", "datetime-local", "例如 2024-08-15 09:30", NULL,
+    true,        0};
+static const struct field f_ends = {
+    "ends_at", "结束时间", "datetime-local", "例如 2024-08-15 11:30", NULL,
+    true,      0};
+static const struct field f_place = {
+    "place", "活动地点", "text", "线下活动填写详细地址；线上活动可不填",
+    NULL,    false,      200};
+static const struct field f_url = {
+    "online_url", "线上参加链接",
+    "url",        "线上活动的网址，以 https:// 开头；线下活动可不填",
+    NULL,         false,
+    500};
+static const struct field f_capacity = {
+    "capacity", "名额", "number", "最多可以参加的人数", NULL, true, 6};
+static const struct field f_until = {"signup_until",
+                                     "报名截止时间",
+                                     "datetime-local",
+                                     "不能晚于开始时间",
+                                     NULL,
+                                     true,
+                                     0};
+static const struct field f_desc = {"description", "活动介绍", "textarea", NULL,
+                                    NULL,          false,      5000};
+static const struct field f_access = {"accessibility",
+                                      "无障碍服务",
+                                      "textarea",
+                                      "例如：轮椅通道、手语翻译、可陪同一人",
+                                      NULL,
+                                      false,
+                                      1000};
+static const struct field f_vfrom = {
+    "vote_from",
+    "投票开始时间",
+    "datetime-local",
+    "“最受欢迎的开放活动”投票；不填则从活动开始起",
+    NULL,
+    false,
+    0};
+static const struct field f_vuntil = {"vote_until",
+                                      "投票结束时间",
+                                      "datetime-local",
+                                      "不填则到活动结束后 30 天",
+                                      NULL,
+                                      false,
+                                      0};
+
+static void
+new_form(struct req *r, struct form *f, int status)
+{
+    PGresult *depts = DBQ0(r, STMT_dept_list);
+    if (depts == NULL) {
+        om_fail(r);
+        return;
+    }
+    struct user *u = req_user(r);
+    int n = PQntuples(depts);
+    struct choice *ch = arena_alloc(r->a, sizeof(*ch) * (size_t)(n ? n : 1));
+    size_t k = 0;
+    const char *mine = NULL;
+    for (int i = 0; i < n; i++) {
+        bool own = db_getll(depts, i, 0) == u->dept;
+        if (own)
+            mine = db_get(depts, i, 1);
+        if (u->role == ROLE_ADMIN || own)
+            ch[k++] = (struct choice){db_get(depts, i, 1), db_get(depts, i, 2)};
+    }
+    struct html *h = page_begin(r, "发布开放活动");
+    form_open(f, h, "/admin/open-month", false);
+    form_field(f, h, &f_title);
+    form_select(f, h, &f_dept, ch, k, mine);
+    form_field(f, h, &f_starts);
+    form_field(f, h, &f_ends);
+    form_field(f, h, &f_place);
+    form_field(f, h, &f_url);
+    form_field(f, h, &f_capacity);
+    form_field(f, h, &f_until);
+    form_field(f, h, &f_desc);
+    form_field(f, h, &f_access);
+    form_field(f, h, &f_vfrom);
+    form_field(f, h, &f_vuntil);
+    form_submit(h, "发布");
+    form_close(h);
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+void
+om_admin_new_get(struct req *r)
+{
+    struct form f;
+    form_init(&f, r, false);
+    new_form(r, &f, 200);
+}
+
+struct new_act {
+    const char *title, *place, *url, *desc, *access;
+    char starts[17], ends[17], until[17], vfrom[17], vuntil[17];
+    const char *dept; /* departments.id as text */
+    long capacity;
+    bool has_vfrom, has_vuntil;
+};
+
+/* A required or optional time; true if given and valid. */
+static bool
+when(struct req *r, struct form *f, const char *name, bool required,
+     char out[17])
+{
+    const char *v = req_param(r, name);
+    if (v == NULL || *valid_trim(r->a, v) == '\0') {
+        if (required)
+            form_error(f, name, "请填写时间，格式如 2024-08-15 09:30");
+        return false;
+    }
+    if (!valid_datetime(valid_trim(r->a, v), out)) {
+        form_error(f, name, "时间格式不对，请按 2024-08-15 09:30 填写");
+        return false;
+    }
+    return true;
+}
+
+/* The department: admins choose any, staff only their own. */
+static void
+check_dept(struct req *r, struct form *f, struct new_act *n)
+{
+    struct user *u = req_user(r);
+    const char *code = req_param(r, "dept");
+    PGresult *depts = DBQ0(r, STMT_dept_list);
+    n->dept = NULL;
+    for (int i = 0; depts && code && i < PQntuples(depts); i++)
+        if (strcmp(db_get(depts, i, 1), code) == 0 &&
+            (u->role == ROLE_ADMIN || db_getll(depts, i, 0) == u->dept))
+            n->dept = db_get(depts, i, 0);
+    if (n->dept == NULL)
+        form_error(f, "dept",
+                   code && *code ? "只能为本部门发布活动" : "请选择主办部门");
+}
+
+static void
+check_texts(struct req *r, struct form *f, struct new_act *n)
+{
+    n->title = valid_text(r->a, req_param(r, "title"), 1, 100);
+    if (n->title == NULL)
+        form_error(f, "title", "请填写活动名称（不超过 100 个字）");
+    n->place = valid_text(r->a, req_param(r, "place"), 0, 200);
+    if (n->place == NULL)
+        form_error(f, "place", "地点不能超过 200 个字");
+    n->url = valid_text(r->a, req_param(r, "online_url"), 0, 500);
+    if (n->url == NULL ||
+        (*n->url && strncmp(n->url, "https://", 8) != 0 &&
+         strncmp(n->url, "http://", 7) != 0) ||
+        (n->url && strpbrk(n->url, " \t\"<>") != NULL))
+        form_error(f, "online_url", "请填写以 https:// 开头的完整网址");
+    else if (n->place && *n->place == '\0' && *n->url == '\0')
+        form_error(f, "place", "请填写活动地点，线上活动请填写线上参加链接");
+    n->desc = valid_text(r->a, req_param(r, "description"), 0, 5000);
+    if (n->desc == NULL)
+        form_error(f, "description", "活动介绍不能超过 5000 个字");
+    n->access = valid_text(r->a, req_param(r, "accessibility"), 0, 1000);
+    if (n->access == NULL)
+        form_error(f, "accessibility", "无障碍服务说明不能超过 1000 个字");
+}
+
+static void
+check_times(struct req *r, struct form *f, struct new_act *n)
+{
+    bool s = when(r, f, "starts_at", true, n->starts);
+    bool e = when(r, f, "ends_at", true, n->ends);
+    bool u = when(r, f, "signup_until", true, n->until);
+    n->has_vfrom = when(r, f, "vote_from", false, n->vfrom);
+    n->has_vuntil = when(r, f, "vote_until", false, n->vuntil);
+    /* canonical "YYYY-MM-DD HH:MM" strings compare like the times */
+    if (s && e && strcmp(n->ends, n->starts) <= 0)
+        form_error(f, "ends_at", "结束时间要晚于开始时间");
+    if (s && u && strcmp(n->until, n->starts) > 0)
+        form_error(f, "signup_until", "报名截止时间不能晚于活动开始时间");
+    if (n->has_vfrom && n->has_vuntil && strcmp(n->vuntil, n->vfrom) <= 0)
+        form_error(f, "vote_until", "投票结束时间要晚于开始时间");
+    const char *cap = req_param(r, "capacity");
+    if (cap == NULL ||
+        !valid_int(valid_trim(r->a, cap), 1, 100000, &n->capacity))
+        form_error(f, "capacity", "请填写 1 到 100000 之间的整数");
+}
+
+static const char *
+create_store(struct req *r, const struct new_act *n)
+{
+    const char *prior;
+    if (db_begin(r) != 0)
+        return NULL;
+    int once = form_once(r, &prior);
+    if (once <= 0)
+        return once == 0 ? prior : NULL;
+    const char *p[13] = {
+        n->title,
+        n->dept,
+        n->starts,
+        n->ends,
+        n->place,
+        n->url,
+        arena_printf(r->a, "%ld", n->capacity),
+        n->until,
+        n->desc,
+        n->access,
+        n->has_vfrom ? n->vfrom : NULL,
+        n->has_vuntil ? n->vuntil : NULL,
+        arena_printf(r->a, "%lld", (long long)req_user(r)->id)};
+    PGresult *res = db_exec(r, STMT_om_create, 13, p);
+    if (res == NULL || PQntuples(res) != 1)
+        return NULL;
+    const char *id = db_get(res, 0, 0);
+    const char *loc = arena_printf(r->a, "/admin/open-month/%s", id);
+    if (audit(r, "om_create", arena_printf(r->a, "open-month/%s", id),
+              n->title) != 0 ||
+        form_once_done(r, loc) != 0 || db_commit(r) != 0)
+        return NULL;
+    return loc;
+}
+
+void
+om_admin_create_post(struct req *r)
+{
+    struct form f;
+    struct new_act n;
+    memset(&n, 0, sizeof(n));
+    form_init(&f, r, true);
+    check_texts(r, &f, &n);
+    check_dept(r, &f, &n);
+    check_times(r, &f, &n);
+    if (!form_ok(&f)) {
+        new_form(r, &f, 422);
+        return;
+    }
+    const char *loc = create_store(r, &n);
+    if (loc == NULL)
+        om_fail(r);
+    else
+        resp_redirect(r, loc);
+}
+
+/* ---- one activity's desk ---- */
+
+/* Loads the activity of r->args[0] and checks the department; 1 ok. */
+static int
+desk_act(struct req *r, struct om_act *a)
+{
+    if (om_act_load(r, r->args[0], a) != 1)
+        return 0;
+    if (!access_dept(r, a->dept)) {
+        page_error(r, 403, "没有权限", "这个活动不属于您所在的部门。");
+        return 0;
+    }
+    return 1;
+}
+
+static const struct field f_code = {
+    "code", "票号或电子票码",
+    "text", "票号如 ABCD-EFGH；也可以粘贴或扫描电子票码",
+    "off",  true,
+    200};
+static const struct field f_pname = {"name", "姓名", "text", NULL,
+                                     "off",  true,   50};
+static const struct field f_pphone = {"phone", "手机号", "tel", "11 位手机号",
+                                      "off",   true,     20};
+
+static void
+signup_rows(struct req *r, struct html *h, PGresult *res)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        html_open(h, "tr", NULL);
+        html_open(h, "td", NULL);
+        html_elem(h, "a", db_get(res, i, 0), "href",
+                  arena_printf(r->a, "/admin/open-month/%s/tickets/%s",
+                               r->args[0], db_get(res, i, 0)),
+                  NULL);
+        html_close(h, "td");
+        html_elem(h, "td", db_get(res, i, 1), NULL);
+        html_elem(h, "td", db_get(res, i, 2), NULL);
+        html_open(h, "td", NULL);
+        html_text(h, om_status_label(db_get(res, i, 3)));
+        if (!db_isnull(res, i, 4))
+            html_textf(h, "（第 %s 位）", db_get(res, i, 4));
+        if (strcmp(db_get(res, i, 6), "t") == 0)
+            html_text(h, "（代办）");
+        html_close(h, "td");
+        html_elem(h, "td", db_get(res, i, 5), NULL);
+        html_close(h, "tr");
+    }
+}
+
+static void
+signup_table(struct req *r, struct html *h)
+{
+    int page = req_page(r);
+    PGresult *res = DBQ(r, STMT_om_admin_signups, r->args[0],
+                        arena_printf(r->a, "%d", page));
+    if (res == NULL || PQntuples(res) == 0) {
+        html_elem(h, "p", "还没有人报名。", NULL);
+        return;
+    }
+    html_open(h, "table", "class", "list", "id", "om-signups", NULL);
+    html_elem(h, "caption", "报名名单（手机号已隐藏部分数字）", NULL);
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    static const char *const cols[] = {"票号", "姓名", "手机号", "状态",
+                                       "签到时间"};
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+        html_elem(h, "th", cols[i], "scope", "col", NULL);
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+    signup_rows(r, h, res);
+    html_close(h, "tbody");
+    html_close(h, "table");
+    page_pager(r, h, page, db_getll(res, 0, 7));
+}
+
+static void
+small_form(struct req *r, struct html *h, const char *action, const char *label)
+{
+    html_open(h, "form", "method", "post", "action", action, NULL);
+    form_hidden(h, "csrf", req_csrf(r));
+    form_hidden(h, "form_id", crypt_random_token(r->a, 18));
+    html_elem(h, "button", label, "type", "submit", "class", "secondary", NULL);
+    html_close(h, "form");
+}
+
+struct desk {
+    struct form *checkin, *proxy;
+    const char *notice; /* result of the last action, or NULL */
+    bool notice_ok;
+};
+
+static void
+desk_tools(struct req *r, struct html *h, const struct om_act *a,
+           const struct desk *d)
+{
+    html_open(h, "section", "aria-labelledby", "om-checkin", NULL);
+    html_elem(h, "h2", "入场签到", "id", "om-checkin", NULL);
+    form_open(d->checkin, h,
+              arena_printf(r->a, "/admin/open-month/%s/checkin", a->id), false);
+    form_field(d->checkin, h, &f_code);
+    form_submit(h, "签到");
+    form_close(h);
+    html_close(h, "section");
+    html_open(h, "section", "aria-labelledby", "om-proxy", NULL);
+    html_elem(h, "h2", "代办报名", "id", "om-proxy", NULL);
+    html_elem(
+        h, "p",
+        "为不方便上网的居民（如老年人）代为报名，报名后可打印凭证交给本人。",
+        NULL);
+    if (a->signup_open) {
+        form_open(d->proxy, h,
+                  arena_printf(r->a, "/admin/open-month/%s/signup", a->id),
+                  false);
+        form_field(d->proxy, h, &f_pname);
+        form_field(d->proxy, h, &f_pphone);
+        form_submit(h, "代为报名");
+        form_close(h);
+    } else {
+        html_elem(h, "p", "报名已截止。", NULL);
+    }
+    html_close(h, "section");
+    if (a->ended && *a->noshow_at == '\0') {
+        html_elem(h, "h2", "活动结束后", NULL);
+        html_elem(h, "p",
+                  "把已确认但没有签到的报名标记为“未到场”。"
+                  "一年内两次未到场的人，本年度候补时排在后面。",
+                  NULL);
+        small_form(r, h,
+                   arena_printf(r->a, "/admin/open-month/%s/no-shows", a->id),
+                   "标记未到场");
+    } else if (*a->noshow_at) {
+        html_elem(h, "p",
+                  arena_printf(r->a, "已于 %s 标记未到场。", a->noshow_at),
+                  NULL);
+    }
+}
+
+static void
+desk_page(struct req *r, const struct om_act *a, const struct desk *d,
+          int status)
+{
+    struct html *h = page_begin(r, a->title);
+    if (d->notice != NULL)
+        html_elem(h, "p", d->notice, "class",
+                  d->notice_ok ? "notice ok" : "notice", "role", "alert", "id",
+                  "checkin-result", NULL);
+    om_act_facts(h, a);
+    html_open(h, "ul", "class", "om-links", NULL);
+    html_open(h, "li", NULL);
+    html_elem(h, "a", "下载报名名单（CSV，含完整手机号，下载会被记录）", "href",
+              arena_printf(r->a, "/admin/open-month/%s/signups.csv", a->id),
+              NULL);
+    html_close(h, "li");
+    html_open(h, "li", NULL);
+    html_elem(h, "a", "查看公开页面", "href",
+              arena_printf(r->a, "/open-month/%s", a->id), NULL);
+    html_close(h, "li");
+    html_close(h, "ul");
+    desk_tools(r, h, a, d);
+    html_elem(h, "h2", "报名名单", NULL);
+    signup_table(r, h);
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+/* After a check-in (?checkin=CODE) the page says who came in. */
+static const char *
+checkin_notice(struct req *r)
+{
+    const char *code = req_query(r, "checkin");
+    PGresult *t = code ? DBQ(r, STMT_om_ticket, code) : NULL;
+    if (t == NULL || PQntuples(t) != 1 ||
+        strcmp(db_get(t, 0, 1), r->args[0]) != 0 || db_isnull(t, 0, 16))
+        return NULL;
+    return arena_printf(r->a, "签到成功：%s（票号 %s），签到时间 %s。",
+                        db_get(t, 0, 11), code, db_get(t, 0, 16));
+}
+
+void
+om_admin_get(struct req *r)
+{
+    struct om_act a;
+    struct form fc, fp;
+    if (desk_act(r, &a) != 1)
+        return;
+    form_init(&fc, r, false);
+    form_init(&fp, r, false);
+    struct desk d = {&fc, &fp, checkin_notice(r), true};
+    desk_page(r, &a, &d, 200);
+}
+
+/* ---- check-in ---- */
+
+/* The sign-up id a typed or scanned code stands for, or NULL with a
+ * reason in *why (and *status). The signed code is checked offline first,
+ * exactly as a door device would. */
+static const char *
+checkin_signup(struct req *r, const struct om_act *a, const char *in,
+               const char **why, int *status)
+{
+    struct ticket t;
+    *status = 422;
+    if (strlen(in) == TICKET_CODE_LEN) {
+        enum ticket_err e = ticket_verify(r->w->keys, in, strlen(in), &t);
+        if (e != TICKET_OK) {
+            *why = ticket_strerror(e);
+            return NULL;
+        }
+        if (strtoll(a->id, NULL, 10) != (long long)t.activity) {
+            *why = "这是另一场活动的票，不能在这里签到。";
+            *status = 409;
+            return NULL;
+        }
+        return arena_printf(r->a, "%u", (unsigned)t.signup);
+    }
+    /* The ticket number, tolerating lower case, spaces and a missing
+     * dash from people typing it. */
+    char num[10];
+    size_t o = 0;
+    for (const char *p = in; *p; p++) {
+        if (*p == '-' || *p == ' ')
+            continue;
+        if (o >= 9) {
+            o = 0; /* too long */
+            break;
+        }
+        if (o == 4)
+            num[o++] = '-';
+        num[o++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    }
+    if (o != 9) {
+        *why = "票号应为 8 位字母和数字，如 ABCD-EFGH";
+        return NULL;
+    }
+    num[9] = '\0';
+    PGresult *res = DBQ(r, STMT_om_signup_id_by_code, num);
+    if (res == NULL || PQntuples(res) != 1) {
+        *why = "没有这个票号，请核对后再输入。";
+        return NULL;
+    }
+    return db_get(res, 0, 0);
+}
+
+/* Why a ticket cannot be checked in (after the marking updated nothing). */
+static const char *
+checkin_refusal(struct req *r, const struct om_act *a, const char *sid,
+                int *status)
+{
+    PGresult *s = DBQ(r, STMT_om_signup_state, sid);
+    *status = 409;
+    if (s == NULL || PQntuples(s) != 1) {
+        *status = 422;
+        return "没有这张票。";
+    }
+    const char *st = db_get(s, 0, 1);
+    if (strcmp(db_get(s, 0, 0), a->id) != 0)
+        return "这是另一场活动的票，不能在这里签到。";
+    if (!db_isnull(s, 0, 2))
+        return arena_printf(r->a,
+                            "这张票（%s，%s）已于 %s 签到过，不能重复签到。",
+                            db_get(s, 0, 4), db_get(s, 0, 3), db_get(s, 0, 2));
+    if (strcmp(st, "cancelled") == 0)
+        return "这张票已经取消，不能签到。";
+    if (strcmp(st, "waitlisted") == 0)
+        return "这张票还在候补中，没有获得名额，不能签到。";
+    return "这张票已被标记为未到场，不能签到。";
+}
+
+static void
+checkin_refuse(struct req *r, const struct om_act *a, const char *why,
+               int status)
+{
+    struct form fc, fp;
+    form_init(&fc, r, true);
+    form_init(&fp, r, false);
+    form_error(&fc, "code", why);
+    struct desk d = {&fc, &fp, why, false};
+    desk_page(r, a, &d, status);
+}
+
+void
+om_admin_checkin_post(struct req *r)
+{
+    struct om_act a;
+    const char *why = NULL;
+    int status = 422;
+    if (desk_act(r, &a) != 1)
+        return;
+    const char *in = valid_trim(r->a, req_param(r, "code"));
+    const char *sid = *in ? checkin_signup(r, &a, in, &why, &status) : NULL;
+    if (sid == NULL) {
+        checkin_refuse(r, &a, why ? why : "请填写票号或电子票码", status);
+        return;
+    }
+    char staff[24];
+    snprintf(staff, sizeof(staff), "%lld", (long long)req_user(r)->id);
+    if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, a.id) == NULL) {
+        om_fail(r);
+        return;
+    }
+    PGresult *res = DBQ(r, STMT_om_checkin, sid, a.id, staff);
+    if (res == NULL) {
+        om_fail(r);
+        return;
+    }
+    if (PQntuples(res) != 1) {
+        db_rollback(r);
+        why = checkin_refusal(r, &a, sid, &status);
+        checkin_refuse(r, &a, why, status);
+        return;
+    }
+    PGresult *s = DBQ(r, STMT_om_signup_state, sid);
+    if (s == NULL || PQntuples(s) != 1 ||
+        audit(r, "om_checkin", arena_printf(r->a, "open-month/%s", a.id),
+              db_get(s, 0, 4)) != 0 ||
+        db_commit(r) != 0) {
+        om_fail(r);
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/admin/open-month/%s?checkin=%s", a.id,
+                                  db_get(s, 0, 4)));
+}
+
+/* ---- 代办 sign-up and its printable ticket ---- */
+
+void
+om_admin_proxy_post(struct req *r)
+{
+    struct om_act a;
+    struct form fc, fp;
+    const char *phone = NULL, *dup = NULL;
+    if (desk_act(r, &a) != 1)
+        return;
+    form_init(&fc, r, false);
+    form_init(&fp, r, true);
+    const char *name = valid_text(r->a, req_param(r, "name"), 1, 50);
+    const char *in = req_param(r, "phone");
+    if (name == NULL)
+        form_error(&fp, "name", "请填写姓名（不超过 50 个字）");
+    if (in == NULL || valid_login(r->a, in, &phone) != LOGIN_MOBILE)
+        form_error(&fp, "phone", "请填写 11 位手机号，例如 13800138000");
+    struct desk d = {&fc, &fp, NULL, false};
+    if (!form_ok(&fp)) {
+        desk_page(r, &a, &d, 422);
+        return;
+    }
+    const char *loc =
+        om_signup_store(r, a.id, 0, req_user(r)->id, name, phone, &dup);
+    if (loc == NULL) {
+        om_fail(r);
+    } else if (*loc != '\0') {
+        resp_redirect(r, loc);
+    } else {
+        form_init(&fp, r, false);
+        d.notice = dup ? arena_printf(r->a,
+                                      "这个手机号已经报名（票号 %s），"
+                                      "不能重复报名。",
+                                      dup)
+                       : "报名已截止。";
+        desk_page(r, &a, &d, 409);
+    }
+}
+
+void
+om_admin_ticket_get(struct req *r)
+{
+    struct om_act a;
+    if (desk_act(r, &a) != 1)
+        return;
+    PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
+    if (t == NULL) {
+        om_fail(r);
+        return;
+    }
+    if (PQntuples(t) != 1 || strcmp(db_get(t, 0, 1), a.id) != 0) {
+        page_error(r, 404, "报名凭证不存在", "这个活动没有这个票号。");
+        return;
+    }
+    om_ticket_render(r, t, true);
+}
+
+/* ---- no-shows ---- */
+
+void
+om_admin_noshow_post(struct req *r)
+{
+    struct om_act a;
+    if (desk_act(r, &a) != 1)
+        return;
+    const char *loc = arena_printf(r->a, "/admin/open-month/%s", a.id);
+    if (!a.ended) {
+        page_error(r, 409, "活动还没有结束", "活动结束后才能标记未到场。");
+        return;
+    }
+    if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, a.id) == NULL) {
+        om_fail(r);
+        return;
+    }
+    PGresult *res = DBQ(r, STMT_om_mark_noshows, a.id);
+    if (res == NULL || DBQ(r, STMT_om_noshows_done, a.id) == NULL ||
+        audit(r, "om_no_shows", arena_printf(r->a, "open-month/%s", a.id),
+              arena_printf(r->a, "%d", PQntuples(res))) != 0 ||
+        db_commit(r) != 0) {
+        om_fail(r);
+        return;
+    }
+    resp_redirect(r, loc);
+}
+
+/* ---- the door list ---- */
+
+void
+om_admin_csv_get(struct req *r)
+{
+    struct om_act a;
+    if (desk_act(r, &a) != 1)
+        return;
+    PGresult *res = DBQ(r, STMT_om_csv, a.id);
+    if (res == NULL) {
+        om_fail(r);
+        return;
+    }
+    if (audit(r, "om_csv_download", arena_printf(r->a, "open-month/%s", a.id),
+              arena_printf(r->a, "%d 条报名，含完整手机号", PQntuples(res))) !=
+        0) {
+        om_fail(r);
+        return;
+    }
+    struct buf *b = &r->resp.body;
+    /* The BOM makes Excel read the file as UTF-8 (Chinese names). */
+    buf_puts(b, "\xEF\xBB\xBF"
+                "code,name,phone,status,position,checked_in_at");
+    om_csv_end(b);
+    for (int i = 0; i < PQntuples(res); i++) {
+        size_t n = 0;
+        unsigned char *enc = bytea_parse(r->a, db_get(res, i, 2), &n);
+        char *phone =
+            enc ? crypt_open(r->a, r->w->keys, "om_signups.phone", enc, n, NULL)
+                : NULL;
+        om_csv_cell(b, db_get(res, i, 0), true);
+        om_csv_cell(b, db_get(res, i, 1), false);
+        om_csv_cell(b, phone ? phone : "", false);
+        om_csv_cell(b, db_get(res, i, 3), false);
+        om_csv_cell(b, db_get(res, i, 4), false);
+        om_csv_cell(b, db_get(res, i, 5), false);
+        om_csv_end(b);
+    }
+    r->resp.ctype = "text/csv; charset=utf-8";
+    (void)resp_header(r, "Content-Disposition",
+                      arena_printf(r->a,
+                                   "attachment; filename=\"open-month-%s-"
+                                   "signups.csv\"",
+                                   a.id));
+}

@@ -1,0 +1,281 @@
+/* 政府开放月, the citizen's tickets: the ticket page, cancelling (which
+ * confirms the first person waiting in the same transaction) and the
+ * section of /me. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypt.h"
+#include "db.h"
+#include "openmonth.h"
+#include "page.h"
+#include "resp.h"
+#include "ticket.h"
+
+/* Columns of om_ticket. */
+enum {
+    T_ID,
+    T_ACT,
+    T_TITLE,
+    T_STARTS,
+    T_ENDS,
+    T_PLACE,
+    T_URL,
+    T_STATUS,
+    T_POS,
+    T_USER,
+    T_BY,
+    T_NAME,
+    T_PHONE,
+    T_CREATED,
+    T_PROMOTED,
+    T_CANCELLED,
+    T_CHECKED,
+    T_DEPT,
+    T_DEPRIO,
+    T_FUTURE,
+    T_CODE,
+    T_DEPTNAME,
+    T_ACCESS,
+};
+
+static void
+dl_row(struct html *h, const char *dt, const char *dd)
+{
+    html_elem(h, "dt", dt, NULL);
+    html_elem(h, "dd", dd, NULL);
+}
+
+static void
+status_row(struct req *r, struct html *h, PGresult *t)
+{
+    const char *st = db_get(t, 0, T_STATUS);
+    html_elem(h, "dt", "报名状态", NULL);
+    html_open(h, "dd", "class", arena_printf(r->a, "om-status om-%s", st),
+              NULL);
+    html_elem(h, "strong", om_status_label(st), NULL);
+    html_text(h, "（状态代码 ");
+    html_elem(h, "code", st, "id", "ticket-status", NULL);
+    html_text(h, "）");
+    html_close(h, "dd");
+    if (strcmp(st, "waitlisted") == 0) {
+        html_elem(h, "dt", "候补位置", NULL);
+        html_open(h, "dd", NULL);
+        html_text(h, "第 ");
+        html_elem(h, "span", db_get(t, 0, T_POS), "id", "waitlist-position",
+                  NULL);
+        html_text(h, " 位。前面有人取消时自动递补，递补成功会显示在“我的”中。");
+        html_close(h, "dd");
+    }
+    if (!db_isnull(t, 0, T_PROMOTED))
+        dl_row(h, "递补成功",
+               arena_printf(r->a, "%s 由候补转为正式报名",
+                            db_get(t, 0, T_PROMOTED)));
+    if (!db_isnull(t, 0, T_CANCELLED))
+        dl_row(h, "取消时间", db_get(t, 0, T_CANCELLED));
+    if (!db_isnull(t, 0, T_CHECKED))
+        dl_row(h, "入场签到", db_get(t, 0, T_CHECKED));
+}
+
+/* The signed code a check-in device verifies offline. */
+static void
+signed_code(struct req *r, struct html *h, PGresult *t)
+{
+    struct ticket tk = {
+        .activity = (uint32_t)db_getll(t, 0, T_ACT),
+        .signup = (uint32_t)db_getll(t, 0, T_ID),
+    };
+    char code[TICKET_CODE_MAX];
+    if (ticket_sign(r->w->keys, &tk, code) != 0)
+        return;
+    html_open(h, "section", "aria-labelledby", "om-code", "class", "om-code",
+              NULL);
+    html_elem(h, "h2", "入场票码", "id", "om-code", NULL);
+    html_elem(h, "p",
+              "入场时出示票号或下面的电子票码，工作人员核验后签到。"
+              "电子票码带有数字签名，无法伪造。",
+              NULL);
+    html_elem(h, "p", arena_strdup(r->a, code), "id", "ticket-signed", "class",
+              "om-signed", NULL);
+    html_close(h, "section");
+}
+
+static void
+cancel_form(struct req *r, struct html *h, const char *code)
+{
+    html_open(h, "form", "method", "post", "action",
+              arena_printf(r->a, "/me/tickets/%s/cancel", code), "class",
+              "om-cancel", NULL);
+    form_hidden(h, "csrf", req_csrf(r));
+    form_hidden(h, "form_id", crypt_random_token(r->a, 18));
+    html_elem(h, "p",
+              "如果不能参加，请取消报名，把名额留给候补的人。"
+              "取消后不能恢复。",
+              NULL);
+    html_elem(h, "button", "取消报名", "type", "submit", "class", "secondary",
+              NULL);
+    html_close(h, "form");
+}
+
+void
+om_ticket_render(struct req *r, PGresult *t, bool staff)
+{
+    const char *st = db_get(t, 0, T_STATUS), *code = db_get(t, 0, T_CODE);
+    bool live = strcmp(st, "confirmed") == 0 || strcmp(st, "waitlisted") == 0;
+    struct html *h = page_begin(r, "开放活动报名凭证");
+    html_open(h, "dl", "class", "facts om-ticket", NULL);
+    html_elem(h, "dt", "票号", NULL);
+    html_elem(h, "dd", code, "id", "ticket-code", "class", "om-number", NULL);
+    html_elem(h, "dt", "活动", NULL);
+    html_open(h, "dd", NULL);
+    html_elem(h, "a", db_get(t, 0, T_TITLE), "href",
+              arena_printf(r->a, "/open-month/%s", db_get(t, 0, T_ACT)), NULL);
+    html_close(h, "dd");
+    dl_row(h, "时间",
+           arena_printf(r->a, "%s 至 %s", db_get(t, 0, T_STARTS),
+                        db_get(t, 0, T_ENDS)));
+    dl_row(h, *db_get(t, 0, T_PLACE) ? "地点" : "线上参加",
+           *db_get(t, 0, T_PLACE) ? db_get(t, 0, T_PLACE)
+                                  : db_get(t, 0, T_URL));
+    dl_row(h, "主办部门", db_get(t, 0, T_DEPTNAME));
+    dl_row(h, "姓名", db_get(t, 0, T_NAME));
+    dl_row(h, "手机号", db_get(t, 0, T_PHONE));
+    dl_row(h, "报名时间", db_get(t, 0, T_CREATED));
+    if (*db_get(t, 0, T_ACCESS))
+        dl_row(h, "无障碍服务", db_get(t, 0, T_ACCESS));
+    status_row(r, h, t);
+    html_close(h, "dl");
+    if (strcmp(db_get(t, 0, T_DEPRIO), "t") == 0 && live)
+        html_elem(h, "p",
+                  "您今年已有两次以上报名后未到场，按规定本年度候补时排在"
+                  "其他人之后。如有疑问请联系主办部门。",
+                  "class", "notice", "id", "om-deprioritised", NULL);
+    if (strcmp(st, "confirmed") == 0)
+        signed_code(r, h, t);
+    if (staff)
+        html_elem(h, "p", "可以使用浏览器的“打印”功能打印本凭证，交给报名人。",
+                  "class", "om-print-hint", NULL);
+    else if (live && strcmp(db_get(t, 0, T_FUTURE), "t") == 0)
+        cancel_form(r, h, code);
+    page_end(r, h);
+}
+
+/* The ticket if it belongs to the logged-in person, else a 404 page. */
+static PGresult *
+own_ticket(struct req *r)
+{
+    PGresult *t = DBQ(r, STMT_om_ticket, r->args[0]);
+    if (t == NULL) {
+        om_fail(r);
+        return NULL;
+    }
+    if (PQntuples(t) != 1 || db_getll(t, 0, T_USER) != req_user(r)->id) {
+        page_error(r, 404, "报名凭证不存在",
+                   "没有找到这张报名凭证。请在“我的”中查看您的报名。");
+        return NULL;
+    }
+    return t;
+}
+
+void
+om_ticket_get(struct req *r)
+{
+    PGresult *t = own_ticket(r);
+    if (t != NULL)
+        om_ticket_render(r, t, false);
+}
+
+/* Cancels and, when a seat was freed, confirms the first people waiting,
+ * all under the activity's row lock in one transaction. 0 ok. */
+static int
+cancel_store(struct req *r, const char *act, const char *sid)
+{
+    if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, act) == NULL)
+        return -1;
+    PGresult *res = DBQ(r, STMT_om_cancel, sid);
+    if (res == NULL)
+        return -1;
+    if (PQntuples(res) == 1 && strcmp(db_get(res, 0, 0), "confirmed") == 0 &&
+        DBQ(r, STMT_om_fill, act) == NULL)
+        return -1;
+    return db_commit(r);
+}
+
+void
+om_cancel_post(struct req *r)
+{
+    PGresult *t = own_ticket(r);
+    if (t == NULL)
+        return;
+    const char *st = db_get(t, 0, T_STATUS);
+    const char *loc = arena_printf(r->a, "/me/tickets/%s", r->args[0]);
+    bool live = strcmp(st, "confirmed") == 0 || strcmp(st, "waitlisted") == 0;
+    /* Cancelled already (a double click): the same answer as the first. */
+    if (!live) {
+        resp_redirect(r, loc);
+        return;
+    }
+    if (strcmp(db_get(t, 0, T_FUTURE), "t") != 0) {
+        page_error(r, 409, "无法取消", "活动已经开始，不能再取消报名。");
+        return;
+    }
+    if (cancel_store(r, db_get(t, 0, T_ACT), db_get(t, 0, T_ID)) != 0) {
+        om_fail(r);
+        return;
+    }
+    resp_redirect(r, loc);
+}
+
+/* ---- /me ---- */
+
+static void
+me_row(struct req *r, struct html *h, PGresult *res, int i)
+{
+    const char *code = db_get(res, i, 0), *st = db_get(res, i, 4);
+    html_open(h, "tr", "id", arena_printf(r->a, "om-ticket-%s", code), NULL);
+    html_open(h, "td", NULL);
+    html_elem(h, "a", db_get(res, i, 2), "href",
+              arena_printf(r->a, "/me/tickets/%s", code), NULL);
+    html_close(h, "td");
+    html_elem(h, "td", db_get(res, i, 3), NULL);
+    html_open(h, "td", NULL);
+    html_text(h, om_status_label(st));
+    if (strcmp(st, "waitlisted") == 0)
+        html_textf(h, "（第 %s 位）", db_get(res, i, 5));
+    else if (strcmp(st, "confirmed") == 0 &&
+             strcmp(db_get(res, i, 6), "t") == 0)
+        html_elem(h, "span", "（已由候补转为正式）", "class", "om-promoted",
+                  NULL);
+    if (!db_isnull(res, i, 7))
+        html_textf(h, "，%s 已签到", db_get(res, i, 7));
+    html_close(h, "td");
+    html_elem(h, "td", code, NULL);
+    html_close(h, "tr");
+}
+
+void
+om_me_section(struct req *r, struct html *h)
+{
+    char uid[24];
+    snprintf(uid, sizeof(uid), "%lld", (long long)req_user(r)->id);
+    PGresult *res = DBQ(r, STMT_om_me_tickets, uid);
+    if (res == NULL || PQntuples(res) == 0)
+        return;
+    html_open(h, "section", "aria-labelledby", "me-tickets", "id", "tickets",
+              NULL);
+    html_elem(h, "h2", "我报名的开放活动", "id", "me-tickets", NULL);
+    html_open(h, "table", "class", "list", NULL);
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    static const char *const cols[] = {"活动", "时间", "状态", "票号"};
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+        html_elem(h, "th", cols[i], "scope", "col", NULL);
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+    for (int i = 0; i < PQntuples(res); i++)
+        me_row(r, h, res, i);
+    html_close(h, "tbody");
+    html_close(h, "table");
+    html_close(h, "section");
+}

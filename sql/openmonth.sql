@@ -1,0 +1,307 @@
+-- 政府开放月: activities, sign-ups and the waiting list, tickets, check-in,
+-- no-shows, votes. Times are shown in Asia/Shanghai (the connection's zone).
+-- Every statement that decides a seat runs after om_lock in the same
+-- transaction, so it sees every earlier sign-up of the activity.
+
+-- name: om_years
+SELECT DISTINCT extract(year FROM starts_at)::integer AS y
+FROM om_activities ORDER BY y DESC
+
+-- name: om_list_year
+SELECT a.id, a.title, d.name,
+       to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(a.ends_at, 'HH24:MI'),
+       a.place, a.online_url, a.capacity, a.capacity - a.confirmed,
+       a.signup_until > now(),
+       to_char(a.signup_until, 'YYYY-MM-DD HH24:MI'),
+       (SELECT count(*) FROM om_signups s
+        WHERE s.activity_id = a.id AND s.status = 'waitlisted')
+FROM om_activities a JOIN departments d ON d.id = a.dept_id
+WHERE extract(year FROM a.starts_at) = $1::integer
+ORDER BY a.starts_at, a.id
+
+-- name: om_get
+SELECT a.id, a.title, a.dept_id, d.name,
+       to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(a.ends_at, 'YYYY-MM-DD HH24:MI'),
+       a.place, a.online_url, a.capacity, a.capacity - a.confirmed,
+       to_char(a.signup_until, 'YYYY-MM-DD HH24:MI'),
+       a.signup_until > now(),
+       a.description, a.accessibility,
+       to_char(a.vote_from, 'YYYY-MM-DD HH24:MI'),
+       to_char(a.vote_until, 'YYYY-MM-DD HH24:MI'),
+       now() >= a.vote_from AND now() < a.vote_until,
+       (SELECT count(*) FROM om_votes v WHERE v.activity_id = a.id),
+       (SELECT count(*) FROM om_signups s
+        WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
+       to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+       to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+       to_char(a.created_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+       a.ends_at < now(),
+       extract(year FROM a.starts_at)::integer,
+       to_char(a.no_shows_marked_at, 'YYYY-MM-DD HH24:MI')
+FROM om_activities a JOIN departments d ON d.id = a.dept_id
+WHERE a.id = $1::bigint
+
+-- name: om_create
+-- Times arrive as "YYYY-MM-DD HH:MM" in Asia/Shanghai. Without a voting
+-- window the vote opens when the activity starts and closes 30 days after
+-- it ends.
+INSERT INTO om_activities (title, dept_id, starts_at, ends_at, place,
+                           online_url, capacity, signup_until, description,
+                           accessibility, vote_from, vote_until, created_by)
+VALUES ($1, $2::integer,
+        $3::timestamp AT TIME ZONE 'Asia/Shanghai',
+        $4::timestamp AT TIME ZONE 'Asia/Shanghai',
+        $5, $6, $7::integer,
+        $8::timestamp AT TIME ZONE 'Asia/Shanghai',
+        $9, $10,
+        coalesce($11::timestamp AT TIME ZONE 'Asia/Shanghai',
+                 $3::timestamp AT TIME ZONE 'Asia/Shanghai'),
+        coalesce($12::timestamp AT TIME ZONE 'Asia/Shanghai',
+                 ($4::timestamp AT TIME ZONE 'Asia/Shanghai')
+                 + interval '30 days'),
+        $13::bigint)
+RETURNING id
+
+-- name: om_lock
+-- The activity's row lock: sign-ups, cancellations, promotions, check-ins
+-- and no-show marking of one activity happen one after another.
+SELECT capacity, confirmed, signup_until > now(), starts_at > now(),
+       dept_id, extract(year FROM starts_at)::integer, ends_at < now(),
+       to_char(signup_until, 'YYYY-MM-DD HH24:MI')
+FROM om_activities WHERE id = $1::bigint
+FOR UPDATE
+
+-- name: om_noshows_in_year
+-- No-shows of this person (by phone) in activities of that year.
+SELECT count(*) FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
+WHERE s.phone_hash = $1::bytea AND s.status = 'no_show'
+  AND extract(year FROM a.starts_at) = $2::integer
+
+-- name: om_signup_insert
+-- After om_lock. A seat is given only while seats are free and nobody is
+-- waiting; otherwise the person joins the waiting list. A second live
+-- sign-up of the same account or phone inserts nothing.
+INSERT INTO om_signups (activity_id, code, user_id, registered_by, name,
+                        phone_enc, phone_hash, phone_masked, status,
+                        deprioritised)
+SELECT a.id, $2, $3::bigint, $4::bigint, $5, $6::bytea, $7::bytea, $8,
+       CASE WHEN a.confirmed < a.capacity
+             AND NOT EXISTS (SELECT 1 FROM om_signups w
+                             WHERE w.activity_id = a.id
+                               AND w.status = 'waitlisted')
+            THEN 'confirmed' ELSE 'waitlisted' END,
+       $9::boolean
+FROM om_activities a WHERE a.id = $1::bigint
+ON CONFLICT DO NOTHING
+RETURNING id, code, status
+
+-- name: om_signup_live
+-- The live sign-up of this account or this phone, if any.
+SELECT code FROM om_signups
+WHERE activity_id = $1::bigint AND status IN ('confirmed', 'waitlisted')
+  AND ((user_id = $2::bigint) OR phone_hash = $3::bytea)
+LIMIT 1
+
+-- name: om_ticket
+-- One sign-up with its activity; the position counts the people waiting
+-- before it (those with too many no-shows wait behind the others).
+SELECT s.id, s.activity_id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(a.ends_at, 'YYYY-MM-DD HH24:MI'), a.place, a.online_url,
+       s.status,
+       CASE WHEN s.status = 'waitlisted' THEN
+           (SELECT count(*) FROM om_signups w
+            WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted'
+              AND (w.deprioritised, w.id) <= (s.deprioritised, s.id))
+       END,
+       coalesce(s.user_id, 0), coalesce(s.registered_by, 0), s.name,
+       s.phone_masked, to_char(s.created_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(s.promoted_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(s.cancelled_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI'),
+       a.dept_id, s.deprioritised, a.starts_at > now(), s.code, d.name,
+       a.accessibility
+FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
+JOIN departments d ON d.id = a.dept_id
+WHERE s.code = $1
+
+-- name: om_cancel
+-- After om_lock. Returns the status the sign-up had.
+UPDATE om_signups s SET status = 'cancelled', cancelled_at = now()
+FROM (SELECT id, status FROM om_signups WHERE id = $1::bigint FOR UPDATE) old
+WHERE s.id = old.id AND old.status IN ('confirmed', 'waitlisted')
+RETURNING old.status
+
+-- name: om_fill
+-- After om_lock: confirms the first people waiting, as many as seats are
+-- free, until the activity starts.
+UPDATE om_signups SET status = 'confirmed', promoted_at = now()
+WHERE id IN (
+    SELECT s.id FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
+    WHERE s.activity_id = $1::bigint AND s.status = 'waitlisted'
+      AND a.starts_at > now()
+    ORDER BY s.deprioritised, s.id
+    LIMIT (SELECT greatest(capacity - confirmed, 0) FROM om_activities
+           WHERE id = $1::bigint))
+RETURNING id, code
+
+-- name: om_me_tickets
+SELECT s.code, a.id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
+       s.status,
+       CASE WHEN s.status = 'waitlisted' THEN
+           (SELECT count(*) FROM om_signups w
+            WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted'
+              AND (w.deprioritised, w.id) <= (s.deprioritised, s.id))
+       END,
+       s.promoted_at IS NOT NULL, to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI')
+FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
+WHERE s.user_id = $1::bigint
+ORDER BY a.starts_at DESC, s.id DESC
+LIMIT 50
+
+-- name: om_checkin
+-- After om_lock: marks a confirmed ticket once.
+UPDATE om_signups SET checked_in_at = now(), checked_in_by = $3::bigint
+WHERE id = $1::bigint AND activity_id = $2::bigint
+  AND status = 'confirmed' AND checked_in_at IS NULL
+RETURNING to_char(checked_in_at, 'YYYY-MM-DD HH24:MI'), name, phone_masked
+
+-- name: om_signup_state
+SELECT activity_id, status, to_char(checked_in_at, 'YYYY-MM-DD HH24:MI'),
+       name, code, id
+FROM om_signups WHERE id = $1::bigint
+
+-- name: om_signup_id_by_code
+SELECT id FROM om_signups WHERE code = $1
+
+-- name: om_admin_list
+-- Staff see their department's activities (admins: all): the coming ones
+-- first, soonest first, then the past ones, latest first.
+SELECT a.id, a.title, d.name, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
+       a.capacity, a.confirmed,
+       (SELECT count(*) FROM om_signups s
+        WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
+       (SELECT count(*) FROM om_signups s
+        WHERE s.activity_id = a.id AND s.checked_in_at IS NOT NULL),
+       count(*) OVER ()
+FROM om_activities a JOIN departments d ON d.id = a.dept_id
+WHERE $1::boolean OR a.dept_id = $2::integer
+ORDER BY a.ends_at < now(),
+         CASE WHEN a.ends_at >= now() THEN a.starts_at END,
+         a.starts_at DESC, a.id DESC
+LIMIT 20 OFFSET ($3::integer - 1) * 20
+
+-- name: om_admin_signups
+-- Masked list for the activity's staff page: confirmed first, then the
+-- waiting list in order, then the rest.
+SELECT s.code, s.name, s.phone_masked, s.status,
+       CASE WHEN s.status = 'waitlisted' THEN
+           row_number() OVER (PARTITION BY s.status
+                              ORDER BY s.deprioritised, s.id)
+       END,
+       to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI'),
+       s.registered_by IS NOT NULL, count(*) OVER ()
+FROM om_signups s WHERE s.activity_id = $1::bigint
+ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1
+         WHEN 'no_show' THEN 2 ELSE 3 END, s.deprioritised, s.id
+LIMIT 20 OFFSET ($2::integer - 1) * 20
+
+-- name: om_csv
+-- The door list: every sign-up with the sealed phone (opened in C).
+SELECT s.code, s.name, s.phone_enc, s.status,
+       CASE WHEN s.status = 'waitlisted' THEN
+           row_number() OVER (PARTITION BY s.status
+                              ORDER BY s.deprioritised, s.id)
+       END,
+       to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI')
+FROM om_signups s WHERE s.activity_id = $1::bigint
+ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1
+         WHEN 'no_show' THEN 2 ELSE 3 END, s.deprioritised, s.id
+
+-- name: om_mark_noshows
+-- After om_lock, once the activity has ended: confirmed tickets that were
+-- never checked in become no-shows.
+UPDATE om_signups s SET status = 'no_show'
+FROM om_activities a
+WHERE a.id = s.activity_id AND s.activity_id = $1::bigint
+  AND s.status = 'confirmed' AND s.checked_in_at IS NULL AND a.ends_at < now()
+RETURNING s.id
+
+-- name: om_noshows_done
+UPDATE om_activities SET no_shows_marked_at = now() WHERE id = $1::bigint
+
+-- name: om_vote
+-- One vote per citizen per activity, only inside the voting window.
+INSERT INTO om_votes (activity_id, user_id)
+SELECT id, $2::bigint FROM om_activities
+WHERE id = $1::bigint AND now() >= vote_from AND now() < vote_until
+ON CONFLICT DO NOTHING
+RETURNING activity_id
+
+-- name: om_voted
+SELECT 1 FROM om_votes WHERE activity_id = $1::bigint AND user_id = $2::bigint
+
+-- name: om_ranking
+SELECT rank() OVER (ORDER BY count(v.user_id) DESC), a.id, a.title, d.name,
+       to_char(a.starts_at, 'YYYY-MM-DD'), count(v.user_id)
+FROM om_activities a JOIN departments d ON d.id = a.dept_id
+LEFT JOIN om_votes v ON v.activity_id = a.id
+WHERE extract(year FROM a.starts_at) = $1::integer
+GROUP BY a.id, d.name
+ORDER BY count(v.user_id) DESC, a.starts_at, a.id
+
+-- name: om_tile
+-- For the staff home: activities not yet ended, their confirmed seats and
+-- the people waiting.
+SELECT count(*),
+       coalesce(sum(a.confirmed), 0),
+       coalesce(sum((SELECT count(*) FROM om_signups s
+                     WHERE s.activity_id = a.id
+                       AND s.status = 'waitlisted')), 0)
+FROM om_activities a
+WHERE a.ends_at > now() AND ($1::boolean OR a.dept_id = $2::integer)
+
+-- name: cli_om_demo_exists
+SELECT id FROM om_activities WHERE title = $1
+
+-- name: cli_om_demo_activity
+INSERT INTO om_activities (title, dept_id, starts_at, ends_at, place,
+                           online_url, capacity, signup_until, description,
+                           accessibility, vote_from, vote_until)
+SELECT $1, d.id, $3::timestamp AT TIME ZONE 'Asia/Shanghai',
+       $4::timestamp AT TIME ZONE 'Asia/Shanghai', $5, $6, $7::integer,
+       $8::timestamp AT TIME ZONE 'Asia/Shanghai', $9, $10,
+       $3::timestamp AT TIME ZONE 'Asia/Shanghai',
+       $11::timestamp AT TIME ZONE 'Asia/Shanghai'
+FROM departments d WHERE d.code = $2
+RETURNING id
+
+-- name: cli_om_demo_signup
+INSERT INTO om_signups (activity_id, code, user_id, name, phone_enc,
+                        phone_hash, phone_masked, status, created_at)
+SELECT $1::bigint, $2, u.id, u.name, $3::bytea, $4::bytea, $5, $6,
+       timestamp '2024-07-20 10:00' AT TIME ZONE 'Asia/Shanghai'
+FROM users u WHERE u.login_hash = $7::bytea
+ON CONFLICT DO NOTHING
+
+-- name: cli_om_demo_vote
+INSERT INTO om_votes (activity_id, user_id)
+SELECT $1::bigint, u.id FROM users u WHERE u.login_hash = $2::bytea
+ON CONFLICT DO NOTHING
+
+-- name: cli_om_demo_upcoming
+-- A demo activity 30 days after today (sign-up open until the day before).
+INSERT INTO om_activities (title, dept_id, starts_at, ends_at, place,
+                           capacity, signup_until, description,
+                           accessibility, vote_from, vote_until)
+SELECT $1, d.id, date_trunc('day', now()) + interval '30 days 9 hours',
+       date_trunc('day', now()) + interval '30 days 11 hours',
+       '长宁区应急指挥中心（报名成功后短信告知集合地点）', 3,
+       date_trunc('day', now()) + interval '29 days 17 hours',
+       '参观区应急指挥中心，了解防汛防台和突发事件的处置流程。'
+       || '名额很少，满了可以候补。',
+       '有电梯，可陪同一人。',
+       date_trunc('day', now()) + interval '30 days 9 hours',
+       date_trunc('day', now()) + interval '60 days'
+FROM departments d WHERE d.code = 'yjj'

@@ -1,0 +1,451 @@
+// 政府开放月 over HTTP: publishing, the list and iCalendar file, sign-up
+// with a waiting list that never overbooks (200 people for 20 seats at
+// once), cancelling with promotion, signed tickets and check-in, the door
+// list as CSV, votes and the ranking, 代办, no-shows, access by department.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, DEMO, byId, forgeToken, psql, psqlApp, tokens } from '../lib/client.mjs';
+
+const run = Date.now().toString(36);
+let phoneSeq = 0;
+// 8 digits after 137, unique within this run (and across runs, mostly)
+const phone = () => '137' + String((Date.now() % 1e4) * 1e4 + (phoneSeq++ % 1e4)).padStart(8, '0').slice(-8);
+
+// "YYYY-MM-DD HH:MM" in Asia/Shanghai, hours from now.
+function at(hours) {
+  const d = new Date(Date.now() + hours * 3600e3 + 8 * 3600e3);
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+// A client with a session token for an existing account (no password
+// hashing: the concurrency tests use hundreds of accounts).
+async function as(masked) {
+  const [id, epoch, dept, role] = psql(`SELECT id, session_epoch, coalesce(dept_id, 0), role FROM users WHERE login_masked = '${masked}'`).split('|');
+  const c = new Client();
+  const now = Math.floor(Date.now() / 1000);
+  c.jar.set('gk_sess', forgeToken({ user: Number(id), role, dept: Number(dept), iat: now, exp: now + 3600, epoch: Number(epoch) }));
+  await c.get('/account/login');
+  c.uid = Number(id);
+  return c;
+}
+const staff = () => as(DEMO.staff.login); // 区府办
+const otherStaff = () => as(DEMO.otherStaff.login); // 区民政局
+const admin = () => as(DEMO.admin.login);
+
+// n fresh citizen accounts made directly in the database.
+async function citizens(n, tag) {
+  const ids = psql(`INSERT INTO users (role, login_hash, login_enc, login_masked, name, pw_hash)
+    SELECT 'citizen', decode(md5('${tag}a' || g) || md5('${tag}b' || g), 'hex'), '\\x00'::bytea,
+           '${tag}-' || g, '市民' || g, '$argon2id$test'
+    FROM generate_series(1, ${n}) g RETURNING id`).split('\n').map(Number);
+  const now = Math.floor(Date.now() / 1000);
+  return ids.map((id) => {
+    const c = new Client();
+    c.jar.set('gk_sess', forgeToken({ user: id, role: 'citizen', iat: now, exp: now + 3600, epoch: 1 }));
+    c.uid = id;
+    return c;
+  });
+}
+
+async function publish(c, over = {}) {
+  const fields = {
+    title: `开放活动 ${run} ${Math.random().toString(36).slice(2, 6)}`,
+    dept: 'qfb', starts_at: at(72), ends_at: at(74), place: '区政务服务中心', online_url: '',
+    capacity: '5', signup_until: at(48), description: '第一段\n第二段', accessibility: '有轮椅通道',
+    ...over,
+  };
+  const r = await c.submit('/admin/open-month/new', '/admin/open-month', fields);
+  if (r.status === 303) r.id = Number(r.location.split('/').pop());
+  r.fields = fields;
+  return r;
+}
+
+async function signup(c, id, name = '王小明', ph = phone()) {
+  const page = await c.get(`/open-month/${id}`);
+  const t = tokens(page.text);
+  const r = await c.post(`/open-month/${id}/signup`, { csrf: t.csrf, form_id: t.formId, name, phone: ph });
+  r.code = r.location ? r.location.split('/').pop() : null;
+  r.phone = ph;
+  return r;
+}
+
+async function postForm(c, page, action, fields = {}) {
+  const t = tokens((await c.get(page)).text);
+  return c.post(action, { csrf: t.csrf, form_id: t.formId, ...fields });
+}
+
+const status = (code) => psql(`SELECT status FROM om_signups WHERE code = '${code}'`);
+
+test('staff publish an activity; the list by year shows it with seats left', async () => {
+  const s = await staff();
+  const r = await publish(s, { capacity: '12' });
+  assert.equal(r.status, 303);
+  assert.match(r.location, /^\/admin\/open-month\/\d+$/);
+  const year = r.fields.starts_at.slice(0, 4);
+  const list = await new Client().get(`/open-month?year=${year}`);
+  assert.equal(list.status, 200);
+  assert.ok(list.text.includes(r.fields.title));
+  assert.equal(byId(list.text, `seats-left-${r.id}`), '12');
+  const page = await new Client().get(`/open-month/${r.id}`);
+  assert.equal(byId(page.text, 'seats-left'), '12');
+  assert.match(page.text, /<p>第一段<\/p><p>第二段<\/p>/);
+  assert.match(page.text, /请先|登录/);
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_create' AND object = 'open-month/${r.id}'`), '1');
+  // an online activity needs no place
+  const online = await publish(s, { place: '', online_url: 'https://live.example.cn/room?a=1&b=2' });
+  assert.equal(online.status, 303);
+  const op = await new Client().get(`/open-month/${online.id}`);
+  assert.match(op.text, /href="https:\/\/live\.example\.cn\/room\?a=1&amp;b=2"/);
+});
+
+test('publishing with bad input: 422, a message beside each field, values kept, nothing stored', async () => {
+  const s = await staff();
+  const before = psql('SELECT count(*) FROM om_activities');
+  let r = await publish(s, { title: '', starts_at: 'tomorrow', ends_at: '', capacity: '0', signup_until: '', place: '', online_url: 'ftp://x' });
+  assert.equal(r.status, 422);
+  for (const msg of ['请填写活动名称', '时间格式不对', '请填写时间', '请填写 1 到 100000 之间的整数', '请填写以 https:// 开头的完整网址'])
+    assert.ok(r.text.includes(msg), msg);
+  assert.match(r.text, /name="online_url" type="url" value="ftp:\/\/x"/);
+  r = await publish(s, { title: '保留标题', starts_at: at(72), ends_at: at(71), signup_until: at(80), place: '', online_url: '' });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('结束时间要晚于开始时间'));
+  assert.ok(r.text.includes('报名截止时间不能晚于活动开始时间'));
+  assert.ok(r.text.includes('请填写活动地点'));
+  assert.match(r.text, /value="保留标题"/);
+  r = await publish(s, { dept: 'mzj' });
+  assert.equal(r.status, 422, 'staff publish only for their own department');
+  assert.ok(r.text.includes('只能为本部门发布活动'));
+  assert.equal(psql('SELECT count(*) FROM om_activities'), before);
+  const a = await admin();
+  r = await publish(a, { dept: 'mzj' });
+  assert.equal(r.status, 303, 'an admin publishes for any department');
+});
+
+test('the iCalendar file: CRLF lines, escaped text, UTC times, folded lines', async () => {
+  const s = await staff();
+  const r = await publish(s, { title: '开放日, 第一场; 欢迎\\参加', description: '多行\n说明'.repeat(20), starts_at: '2030-08-15 09:30', ends_at: '2030-08-15 11:00', signup_until: '2030-08-10 17:00' });
+  const ics = await new Client().get(`/open-month/${r.id}.ics`);
+  assert.equal(ics.status, 200);
+  assert.match(ics.headers.get('content-type'), /^text\/calendar; charset=utf-8/);
+  const body = ics.text;
+  assert.ok(body.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n'));
+  assert.ok(body.endsWith('END:VEVENT\r\nEND:VCALENDAR\r\n'));
+  assert.ok(!/[^\r]\n/.test(body), 'every line ends in CRLF');
+  assert.ok(body.includes('DTSTART:20300815T013000Z\r\n'));
+  assert.ok(body.includes('DTEND:20300815T030000Z\r\n'));
+  assert.ok(body.includes('SUMMARY:开放日\\, 第一场\\; 欢迎\\\\参加\r\n'));
+  assert.ok(body.includes(`UID:openmonth-${r.id}@gongkai`));
+  for (const line of body.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `line too long: ${line}`);
+  assert.ok(body.replace(/\r\n /g, '').includes('DESCRIPTION:多行\\n说明多行'));
+});
+
+test('sign-up: confirmed, then waitlisted with a position; the phone is sealed and masked', async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '1' });
+  const [a, b, c] = await citizens(3, `su${run}`);
+  const ra = await signup(a, id, '甲');
+  assert.equal(ra.status, 303);
+  assert.match(ra.location, /^\/me\/tickets\/[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  const ta = await a.get(ra.location);
+  assert.equal(byId(ta.text, 'ticket-status'), 'confirmed');
+  assert.equal(byId(ta.text, 'waitlist-position'), null);
+  assert.ok(ta.text.includes(`${ra.phone.slice(0, 3)}****${ra.phone.slice(7)}`));
+  assert.ok(!ta.text.includes(ra.phone), 'the full number is not shown');
+  const rb = await signup(b, id, '乙');
+  const rc = await signup(c, id, '丙');
+  const tb = await b.get(rb.location);
+  assert.equal(byId(tb.text, 'ticket-status'), 'waitlisted');
+  assert.equal(byId(tb.text, 'waitlist-position'), '1');
+  assert.equal(byId((await c.get(rc.location)).text, 'waitlist-position'), '2');
+  const stored = psql(`SELECT encode(phone_enc, 'escape') || phone_masked || name FROM om_signups WHERE code = '${ra.code}'`);
+  assert.ok(!stored.includes(ra.phone), 'sealed at rest');
+  // someone else's ticket is not found
+  assert.equal((await b.get(ra.location)).status, 404);
+  const page = await new Client().get(`/open-month/${id}`);
+  assert.equal(byId(page.text, 'seats-left'), '0');
+  assert.match(page.text, /2 人候补/);
+});
+
+test('sign-up: every validation message, nothing stored; anonymous 401', async () => {
+  const s = await staff();
+  const { id } = await publish(s);
+  const [c] = await citizens(1, `val${run}`);
+  let r = await signup(c, id, '', '');
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('请填写姓名'));
+  assert.ok(r.text.includes('请填写手机号'));
+  r = await signup(c, id, '名'.repeat(51), '12345');
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('姓名不能超过 50 个字'));
+  assert.ok(r.text.includes('请填写 11 位手机号'));
+  assert.match(r.text, /name="phone" type="tel" value="12345"/);
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '0');
+  const anon = new Client();
+  const t = tokens((await anon.get(`/open-month/${id}`)).text);
+  assert.equal(t.formId, null, 'no sign-up form for anonymous visitors');
+  assert.equal((await anon.post(`/open-month/${id}/signup`, { csrf: 'x', name: 'a', phone: '13800138000' })).status, 401);
+});
+
+test('double sign-up, same account or same phone, is refused; a repeated form_id answers the same 303', async () => {
+  const s = await staff();
+  const { id } = await publish(s);
+  const [a, b] = await citizens(2, `dup${run}`);
+  const first = await signup(a, id);
+  assert.equal(first.status, 303);
+  const again = await signup(a, id);
+  assert.equal(again.status, 409);
+  assert.ok(again.text.includes('不能重复报名'));
+  const samePhone = await signup(b, id, '别人', first.phone);
+  assert.equal(samePhone.status, 409);
+  // five at once with one nonce: one sign-up, five identical answers
+  const page = await b.get(`/open-month/${id}`);
+  const t = tokens(page.text);
+  const ph = phone();
+  const rs = await Promise.all([1, 2, 3, 4, 5].map(() => b.post(`/open-month/${id}/signup`, { csrf: t.csrf, form_id: t.formId, name: '双击', phone: ph })));
+  for (const r of rs) assert.equal(r.status, 303);
+  assert.equal(new Set(rs.map((r) => r.location)).size, 1);
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '2');
+});
+
+test('sign-up after the deadline is refused and stores nothing', async () => {
+  const s = await staff();
+  const { id } = await publish(s);
+  psql(`UPDATE om_activities SET signup_until = now() - interval '1 minute' WHERE id = ${id}`);
+  const [c] = await citizens(1, `late${run}`);
+  // the form is gone from the page; a stale form is refused
+  const page = await c.get(`/open-month/${id}`);
+  assert.ok(page.text.includes('报名已截止'));
+  const t = tokens((await c.get('/account/login')).text);
+  const r = await c.post(`/open-month/${id}/signup`, { csrf: t.csrf, form_id: t.formId, name: '迟到', phone: phone() });
+  assert.equal(r.status, 409);
+  assert.ok(r.text.includes('截止'));
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '0');
+});
+
+test('200 people sign up at once for 20 seats: exactly 20 confirmed, 180 waiting 1-180; 10 cancel at once: the first 10 waiting are confirmed', { timeout: 240000 }, async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '20' });
+  const people = await citizens(200, `cc${run}`);
+  // each browser fetches the page (csrf, form_id), then all post at once
+  const forms = [];
+  for (let i = 0; i < people.length; i += 50)
+    forms.push(...await Promise.all(people.slice(i, i + 50).map(async (c) => tokens((await c.get(`/open-month/${id}`)).text))));
+  const rs = await Promise.all(people.map((c, i) => c.post(`/open-month/${id}/signup`, { csrf: forms[i].csrf, form_id: forms[i].formId, name: `并发${i}`, phone: phone() })));
+  for (const r of rs) assert.equal(r.status, 303, r.text.slice(0, 200));
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'confirmed'`), '20');
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'waitlisted'`), '180');
+  assert.equal(psql(`SELECT confirmed FROM om_activities WHERE id = ${id}`), '20');
+  const tickets = [];
+  for (let i = 0; i < people.length; i += 50)
+    tickets.push(...await Promise.all(people.slice(i, i + 50).map(async (c, j) => {
+      const loc = rs[i + j].location;
+      const t = await c.get(loc);
+      return { c, code: loc.split('/').pop(), st: byId(t.text, 'ticket-status'), pos: Number(byId(t.text, 'waitlist-position')) };
+    })));
+  const waiting = tickets.filter((t) => t.st === 'waitlisted').sort((x, y) => x.pos - y.pos);
+  assert.deepEqual(waiting.map((t) => t.pos), Array.from({ length: 180 }, (_, i) => i + 1), 'positions 1-180, no gaps');
+  // ten confirmed people cancel at once
+  const leaving = tickets.filter((t) => t.st === 'confirmed').slice(0, 10);
+  const cs = await Promise.all(leaving.map(async (t) => {
+    const f = tokens((await t.c.get(`/me/tickets/${t.code}`)).text);
+    return t.c.post(`/me/tickets/${t.code}/cancel`, { csrf: f.csrf, form_id: f.formId });
+  }));
+  for (const r of cs) assert.equal(r.status, 303);
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'confirmed'`), '20');
+  const now = new Map(psql(`SELECT code, status FROM om_signups WHERE activity_id = ${id}`).split('\n').map((l) => l.split('|')));
+  for (const t of waiting.slice(0, 10)) assert.equal(now.get(t.code), 'confirmed', `position ${t.pos} promoted`);
+  for (const t of waiting.slice(10)) assert.equal(now.get(t.code), 'waitlisted');
+  const after = [];
+  for (let i = 10; i < waiting.length; i += 50)
+    after.push(...await Promise.all(waiting.slice(i, i + 50).map(async (t) => Number(byId((await t.c.get(`/me/tickets/${t.code}`)).text, 'waitlist-position')))));
+  assert.deepEqual(after, Array.from({ length: 170 }, (_, i) => i + 1));
+  // even a statement that skips the application cannot overbook
+  assert.throws(() => psqlApp(`UPDATE om_signups SET status = 'confirmed' WHERE activity_id = ${id} AND status = 'waitlisted'`), /check constraint|violates/);
+  assert.throws(() => psqlApp(`UPDATE om_activities SET confirmed = 0 WHERE id = ${id}`), /permission denied/);
+});
+
+test('cancel frees the seat and confirms the first person waiting, who sees it on /me', async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '1' });
+  const [a, b] = await citizens(2, `cx${run}`);
+  const ra = await signup(a, id);
+  const rb = await signup(b, id);
+  assert.equal(status(rb.code), 'waitlisted');
+  const t = tokens((await a.get(ra.location)).text);
+  const r = await a.post(`${ra.location}/cancel`, { csrf: t.csrf, form_id: t.formId });
+  assert.equal(r.status, 303);
+  assert.equal(r.location, ra.location);
+  assert.equal(byId((await a.get(ra.location)).text, 'ticket-status'), 'cancelled');
+  assert.equal(byId((await b.get(rb.location)).text, 'ticket-status'), 'confirmed');
+  const me = await b.get('/me');
+  assert.match(me.text, new RegExp(`id="om-ticket-${rb.code}"[\\s\\S]*?报名成功[\\s\\S]*?已由候补转为正式`));
+  // cancelling again changes nothing; another citizen cannot cancel it
+  assert.equal((await a.post(`${ra.location}/cancel`, { csrf: t.csrf, form_id: t.formId })).status, 303);
+  assert.equal((await a.post(`${rb.location}/cancel`, { csrf: t.csrf, form_id: t.formId })).status, 404);
+  assert.equal(status(rb.code), 'confirmed');
+});
+
+test('check-in: by ticket number or signed code, once; a second try says when; forged, other activity and cancelled codes refused', async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '3' });
+  const { id: other } = await publish(s, { capacity: '3' });
+  const [a, b, c] = await citizens(3, `ci${run}`);
+  const ra = await signup(a, id, '签到甲');
+  const rb = await signup(b, id, '签到乙');
+  const ro = await signup(c, other, '别场');
+  const ticket = await a.get(ra.location);
+  const signed = byId(ticket.text, 'ticket-signed');
+  assert.equal(signed.length, 99);
+  const desk = `/admin/open-month/${id}`;
+  let r = await postForm(s, desk, `${desk}/checkin`, { code: signed });
+  assert.equal(r.status, 303);
+  const done = await s.get(r.location);
+  assert.match(byId(done.text, 'checkin-result'), /签到成功：签到甲/);
+  r = await postForm(s, desk, `${desk}/checkin`, { code: ra.code.toLowerCase().replace('-', '') });
+  assert.equal(r.status, 409);
+  assert.match(byId(r.text, 'checkin-result'), /已于 \d{4}-\d\d-\d\d \d\d:\d\d 签到过/);
+  const flip = signed.slice(0, 20) + (signed[20] === 'A' ? 'B' : 'A') + signed.slice(21);
+  r = await postForm(s, desk, `${desk}/checkin`, { code: flip });
+  assert.equal(r.status, 422);
+  assert.match(byId(r.text, 'checkin-result'), /伪造|签名不正确|格式不对/);
+  const otherSigned = byId((await c.get(ro.location)).text, 'ticket-signed');
+  r = await postForm(s, desk, `${desk}/checkin`, { code: otherSigned });
+  assert.equal(r.status, 409);
+  assert.match(byId(r.text, 'checkin-result'), /另一场活动/);
+  r = await postForm(s, desk, `${desk}/checkin`, { code: ro.code });
+  assert.equal(r.status, 409);
+  assert.match(byId(r.text, 'checkin-result'), /另一场活动/);
+  const t = tokens((await b.get(rb.location)).text);
+  await b.post(`${rb.location}/cancel`, { csrf: t.csrf, form_id: t.formId });
+  r = await postForm(s, desk, `${desk}/checkin`, { code: rb.code });
+  assert.equal(r.status, 409);
+  assert.match(byId(r.text, 'checkin-result'), /已经取消/);
+  r = await postForm(s, desk, `${desk}/checkin`, { code: 'ZZZZ-ZZZZ' });
+  assert.equal(r.status, 422);
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_checkin' AND object = 'open-month/${id}'`), '1');
+  // the public key lets a device verify offline
+  const key = await new Client().get('/open-month/ticket-key');
+  assert.match(key.text, /^1 [0-9a-f]{64}$/m);
+});
+
+test('staff of another department cannot see or act on the activity; admins can', async () => {
+  const s = await staff();
+  const { id } = await publish(s);
+  const o = await otherStaff();
+  assert.equal((await o.get(`/admin/open-month/${id}`)).status, 403);
+  assert.equal((await o.get(`/admin/open-month/${id}/signups.csv`)).status, 403);
+  assert.equal((await postForm(o, '/admin', `/admin/open-month/${id}/checkin`, { code: 'ABCD-EFGH' })).status, 403);
+  assert.equal((await (await admin()).get(`/admin/open-month/${id}`)).status, 200);
+  const [c] = await citizens(1, `acc${run}`);
+  assert.equal((await c.get(`/admin/open-month/${id}`)).status, 403);
+  const list = await o.get('/admin/open-month');
+  assert.ok(!list.text.includes(`/admin/open-month/${id}"`), 'not in the other department\'s list');
+});
+
+test('the door list: CSV with BOM and header, full phones, formulas neutralised, each download audited', async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '1' });
+  const [a, b] = await citizens(2, `csv${run}`);
+  const ra = await signup(a, id, '=HYPERLINK("http://evil")');
+  const rb = await signup(b, id, '李四');
+  const before = Number(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_csv_download' AND object = 'open-month/${id}'`));
+  const res = await fetch(`http://127.0.0.1:${process.env.GONGKAI_PORT || 8281}/admin/open-month/${id}/signups.csv`, { headers: { cookie: s.cookieHeader() } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/csv; charset=utf-8/);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+  assert.equal(lines[0], 'code,name,phone,status,position,checked_in_at');
+  assert.equal(lines[1], `${ra.code},"'=HYPERLINK(""http://evil"")",${ra.phone},confirmed,,`);
+  assert.equal(lines[2], `${rb.code},李四,${rb.phone},waitlisted,1,`);
+  assert.equal(Number(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_csv_download' AND object = 'open-month/${id}'`)), before + 1);
+});
+
+test('votes: one per citizen per activity even at once, only inside the window; the ranking orders by votes', async () => {
+  const s = await staff();
+  const { id: x } = await publish(s, { title: `投票甲 ${run}`, starts_at: '2031-08-10 09:00', ends_at: '2031-08-10 10:00', signup_until: '2031-08-01 09:00', vote_from: at(-1), vote_until: at(24) });
+  const { id: y } = await publish(s, { title: `投票乙 ${run}`, starts_at: '2031-08-11 09:00', ends_at: '2031-08-11 10:00', signup_until: '2031-08-01 09:00', vote_from: at(-1), vote_until: at(24) });
+  const { id: closed } = await publish(s, { starts_at: '2031-08-12 09:00', ends_at: '2031-08-12 10:00', signup_until: '2031-08-01 09:00', vote_from: at(2), vote_until: at(24) });
+  const [a, b] = await citizens(2, `vote${run}`);
+  const page = await a.get(`/open-month/${y}`);
+  const t = tokens(page.text);
+  const many = await Promise.all(Array.from({ length: 10 }, () => postForm(a, `/open-month/${y}`, `/open-month/${y}/vote`)));
+  for (const r of many) assert.ok([303, 409].includes(r.status), String(r.status));
+  assert.equal(psql(`SELECT count(*) FROM om_votes WHERE activity_id = ${y}`), '1');
+  assert.equal((await postForm(b, `/open-month/${y}`, `/open-month/${y}/vote`)).status, 303);
+  assert.equal((await postForm(b, `/open-month/${x}`, `/open-month/${x}/vote`)).status, 303);
+  const again = await postForm(b, `/open-month/${y}`, `/open-month/${y}/vote`);
+  assert.equal(again.status, 409);
+  assert.ok(again.text.includes('投过票'));
+  const early = await postForm(b, `/open-month/${closed}`, `/open-month/${closed}/vote`);
+  assert.equal(early.status, 409);
+  assert.ok(early.text.includes('不在投票时间内'));
+  assert.equal(byId((await new Client().get(`/open-month/${y}`)).text, 'vote-count'), '2');
+  const rank = await new Client().get('/open-month/ranking?year=2031');
+  assert.equal(rank.status, 200);
+  const iy = rank.text.indexOf(`投票乙 ${run}`), ix = rank.text.indexOf(`投票甲 ${run}`);
+  assert.ok(iy > 0 && ix > iy, 'more votes first');
+  void t;
+});
+
+test('代办: staff sign up an elderly citizen with name and phone; the printable ticket; audited', async () => {
+  const s = await staff();
+  const { id } = await publish(s);
+  const ph = phone();
+  let r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/signup`, { name: '张奶奶', phone: ph });
+  assert.equal(r.status, 303);
+  assert.match(r.location, new RegExp(`^/admin/open-month/${id}/tickets/[A-Z2-9]{4}-[A-Z2-9]{4}$`));
+  const t = await s.get(r.location);
+  assert.equal(byId(t.text, 'ticket-status'), 'confirmed');
+  assert.ok(t.text.includes('张奶奶'));
+  assert.ok(t.text.includes('打印'));
+  assert.equal(byId(t.text, 'ticket-signed').length, 99);
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_proxy_signup' AND object = 'open-month/${id}'`), '1');
+  r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/signup`, { name: '', phone: '123' });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('请填写姓名'));
+  r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/signup`, { name: '张奶奶', phone: ph });
+  assert.equal(r.status, 409, 'the same phone twice');
+});
+
+test('no-shows: marked after the activity; two in a year put a person behind others on waiting lists, and they are told why', async () => {
+  const s = await staff();
+  const [p, q] = await citizens(2, `ns${run}`);
+  const ph = phone();
+  for (let i = 0; i < 2; i++) {
+    const { id } = await publish(s, { starts_at: '2032-03-01 09:00', ends_at: '2032-03-01 10:00', signup_until: '2032-02-20 09:00' });
+    await signup(p, id, '爽约者', ph);
+    psql(`UPDATE om_activities SET signup_until = now() - interval '3 hours', starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = ${id}`);
+    const r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/no-shows`);
+    assert.equal(r.status, 303);
+  }
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE phone_masked = '${ph.slice(0, 3)}****${ph.slice(7)}' AND status = 'no_show'`), '2');
+  // the next activity of that year (the no-shows counted are this year's)
+  const year = psql(`SELECT extract(year FROM now())::int`);
+  psql(`UPDATE om_activities SET starts_at = now() - interval '2 hours' WHERE id IN (SELECT activity_id FROM om_signups WHERE status = 'no_show' AND phone_masked = '${ph.slice(0, 3)}****${ph.slice(7)}')`);
+  const { id } = await publish(s, { capacity: '1', starts_at: at(72), ends_at: at(73) });
+  const [first] = await citizens(1, `ns2${run}`);
+  await signup(first, id);
+  const late = await signup(p, id, '爽约者', ph);
+  const fine = await signup(q, id, '守约者');
+  assert.equal(byId((await q.get(fine.location)).text, 'waitlist-position'), '1');
+  const lt = await p.get(late.location);
+  assert.equal(byId(lt.text, 'waitlist-position'), '2');
+  assert.ok(lt.text.includes('未到场'), 'told why');
+  void year;
+});
+
+test('user text is escaped everywhere it is shown', async () => {
+  const s = await staff();
+  const { id } = await publish(s, { title: '<script>alert(1)</script>', place: '<b>x</b>' });
+  const page = await new Client().get(`/open-month/${id}`);
+  assert.ok(!page.text.includes('<script>alert(1)</script>'));
+  assert.ok(page.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(page.text.includes('&lt;b&gt;x&lt;/b&gt;'));
+});
+
+test('the staff home shows the open-month tile with counts', async () => {
+  const s = await staff();
+  const home = await s.get('/admin');
+  assert.match(home.text, /id="om-tile"[\s\S]*?政府开放月[\s\S]*?个活动未结束，已确认 \d+ 人，候补 \d+ 人/);
+});
