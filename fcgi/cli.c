@@ -9,6 +9,7 @@
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
+#include "disclosure.h" /* disclosure: */
 #include "keys.h"
 #include "router.h"
 #include "valid.h"
@@ -192,6 +193,7 @@ static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
     /* disclosure: */
+    disclosure_demo,
     /* meetings: */
     /* openmonth: */
 };

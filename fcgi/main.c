@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "crypt.h"
+#include "disclosure.h" /* disclosure: */
 #include "keys.h"
 #include "migrate.h"
 #include "server.h"
@@ -25,6 +26,8 @@ static const char usage[] =
     "                     create or update a staff account\n"
     "  demo               create the demo accounts (idempotent)\n"
     "  routes             print the route table: METHOD PATTERN ACCESS\n"
+    "  report disclosure-annual --year Y [--dept D] [--format csv|xml|html]\n"
+    "                     the annual report of disclosure requests\n"
     "environment: GONGKAI_VAR (default ./var), GONGKAI_DSN, "
     "GONGKAI_OWNER_DSN,\n  GONGKAI_KEYS, GONGKAI_SOCKET, GONGKAI_WORKERS "
     "(see README.md)\n";
@@ -94,6 +97,9 @@ main(int argc, char **argv)
         return cli_routes();
     /* board: */
     /* disclosure: */
+    if (strcmp(cmd, "report") == 0 && argc > 2 &&
+        strcmp(argv[2], "disclosure-annual") == 0)
+        return disclosure_cli_report(argc - 2, argv + 2);
     /* meetings: */
     /* openmonth: */
     fprintf(stderr, "gongkai: unknown command %s\n%s", cmd, usage);

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
+#include "disclosure.h" /* disclosure: */
 #include "handlers.h"
 #include "page.h"
 #include "resp.h"
@@ -338,6 +339,7 @@ static void (*const me_sections[])(struct req *, struct html *) = {
     /* meetings: */
     /* openmonth: */
     /* disclosure: */
+    disclosure_me_section,
 };
 
 void
