@@ -122,6 +122,8 @@ void disclosure_admin_action_post(struct req *r);
 void disclosure_admin_review_post(struct req *r);
 void disclosure_admin_file_get(struct req *r);
 void disclosure_report_get(struct req *r);
+void disclosure_calendar_get(struct req *r);
+void disclosure_calendar_post(struct req *r);
 
 /* /me section, staff home tile, demo step, CLI command. */
 void disclosure_me_section(struct req *r, struct html *h);
@@ -163,6 +165,8 @@ const char *dcode_new(struct arena *a);
 const char *dcode_hash(struct req *r, const char *code);
 /* Timeline of events (public: no staff names; staff: with them). */
 void devents_render(struct req *r, struct html *h, PGresult *ev, bool staff);
+/* What the due date shows when there is none (paused, 补正, calendar). */
+const char *due_missing(enum dstate s);
 /* "How the due date was computed", from a disclosure_by_no row. */
 void ddue_explain(struct req *r, struct html *h, PGresult *rec);
 

@@ -143,7 +143,9 @@ queue_table(struct req *r, struct html *h, PGresult *res)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_elem(h, "td", dstate_label(dstate_parse(db_get(res, i, 5))), NULL);
         html_open(h, "td", NULL);
-        html_text(h, *db_get(res, i, 6) ? db_get(res, i, 6) : "暂停计时");
+        html_text(h, *db_get(res, i, 6)
+                         ? db_get(res, i, 6)
+                         : due_missing(dstate_parse(db_get(res, i, 5))));
         if (late)
             html_elem(h, "strong", "（已超期）", "class", "late", NULL);
         html_close(h, "td");
@@ -180,6 +182,11 @@ disclosure_admin_list_get(struct req *r)
     html_text(h, " · ");
     html_elem(h, "a", "年度报告", "href", "/admin/reports/disclosure-annual",
               NULL);
+    if (is_admin(r)) {
+        html_text(h, " · ");
+        html_elem(h, "a", "工作日历", "href", "/admin/disclosure/calendar",
+                  NULL);
+    }
     html_close(h, "p");
     queue_filters(r, h, state, (int)dept, overdue);
     if (PQntuples(res) == 0)
@@ -587,7 +594,8 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
     html_elem(h, "dt", "答复期限", NULL);
     html_open(h, "dd", NULL);
     html_elem(h, "span",
-              db_isnull(rec, 0, DR_DUE) ? "暂停计时" : db_get(rec, 0, DR_DUE),
+              db_isnull(rec, 0, DR_DUE) ? due_missing(s)
+                                        : db_get(rec, 0, DR_DUE),
               "id", "due-date", NULL);
     if (strcmp(db_get(rec, 0, DR_OVERDUE), "t") == 0)
         html_elem(h, "strong", "（已超期）", "class", "late", NULL);

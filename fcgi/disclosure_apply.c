@@ -688,6 +688,11 @@ ddue_explain(struct req *r, struct html *h, PGresult *rec)
                    db_get(rec, 0, DR_PAUSE_SINCE),
                    s == DS_CONSULTING ? "征求第三方或其他机关意见"
                                       : "等待缴纳信息处理费");
+    } else if (db_isnull(rec, 0, DR_DUE)) {
+        buf_printf(&b,
+                   "答复期限尚未确定：工作日历还没有载入期限所在的年度"
+                   "（管理员载入后自动计算）。从 %s 起算 %ld 个工作日。",
+                   clock, 20 + ext + paused);
     } else if (!db_isnull(rec, 0, DR_LATER_DUE)) {
         buf_printf(&b,
                    "申请数量、频次明显超过合理范围，依《条例》第三十五条"
@@ -789,6 +794,14 @@ supplement_form(struct form *f, struct html *h, const char *no,
     form_close(h);
 }
 
+const char *
+due_missing(enum dstate s)
+{
+    return s == DS_CONSULTING || s == DS_AWAITING_PAYMENT ? "暂停计时"
+           : s == DS_AWAITING_CORRECTION                  ? "待补正后计算"
+                                                          : "尚未确定";
+}
+
 static void
 track_show(struct req *r, struct form *f, const char *no, const char *code,
            long long id, int status)
@@ -810,7 +823,8 @@ track_show(struct req *r, struct form *f, const char *no, const char *code,
               dstate_key(s), NULL);
     html_elem(h, "dt", "答复期限", NULL);
     html_elem(h, "dd",
-              db_isnull(rec, 0, DR_DUE) ? "暂停计时" : db_get(rec, 0, DR_DUE),
+              db_isnull(rec, 0, DR_DUE) ? due_missing(s)
+                                        : db_get(rec, 0, DR_DUE),
               "id", "due-date", NULL);
     if (s == DS_CLOSED) {
         fact(h, "办结日期", db_get(rec, 0, DR_CLOSED), NULL);

@@ -222,6 +222,47 @@ report_html(struct html *h, const struct dreport *rep)
     html_close(h, "p");
 }
 
+/* One bar chart in SVG (12 months), drawn with the escaping writer; the
+ * figures are also in the title of each bar for screen readers. */
+static void
+month_chart(struct html *h, PGresult *m, int col, const char *title,
+            const char *unit, const char *id)
+{
+    double max = 1;
+    for (int i = 0; i < PQntuples(m); i++)
+        if (strtod(PQgetvalue(m, i, col), NULL) > max)
+            max = strtod(PQgetvalue(m, i, col), NULL);
+    char a[32], b[32], c[32], d[32];
+    html_open(h, "figure", "class", "chart", NULL);
+    html_open(h, "svg", "xmlns", "http://www.w3.org/2000/svg", "viewBox",
+              "0 0 640 220", "role", "img", "aria-labelledby", id, "id",
+              arena_printf(h->out->a, "%s-svg", id), NULL);
+    html_elem(h, "title", title, "id", id, NULL);
+    for (int i = 0; i < PQntuples(m) && i < 12; i++) {
+        double v = strtod(PQgetvalue(m, i, col), NULL);
+        int bh = (int)(v / max * 160.0 + 0.5);
+        snprintf(a, sizeof(a), "%d", 20 + i * 52);
+        snprintf(b, sizeof(b), "%d", 185 - bh);
+        snprintf(c, sizeof(c), "%d", bh);
+        html_open(h, "rect", "x", a, "y", b, "width", "36", "height", c,
+                  "class", "bar", NULL);
+        html_elem(h, "title",
+                  arena_printf(h->out->a, "%d 月：%s %s", i + 1,
+                               PQgetvalue(m, i, col), unit),
+                  NULL);
+        html_close(h, "rect");
+        snprintf(a, sizeof(a), "%d", 38 + i * 52);
+        snprintf(d, sizeof(d), "%d", 180 - bh);
+        html_elem(h, "text", PQgetvalue(m, i, col), "x", a, "y", d,
+                  "text-anchor", "middle", "class", "value", NULL);
+        html_elem(h, "text", arena_printf(h->out->a, "%d月", i + 1), "x", a,
+                  "y", "205", "text-anchor", "middle", NULL);
+    }
+    html_close(h, "svg");
+    html_elem(h, "figcaption", title, NULL);
+    html_close(h, "figure");
+}
+
 /* ---- HTTP ---- */
 
 void
@@ -285,6 +326,13 @@ disclosure_report_get(struct req *r)
               NULL);
     html_close(h, "p");
     report_html(h, rep);
+    PGresult *m = DBQ(r, STMT_disclosure_report_months, ys, ds);
+    if (m != NULL) {
+        html_elem(h, "h2", "按月统计", NULL);
+        month_chart(h, m, 1, "每月收到的申请（件）", "件", "chart-received");
+        month_chart(h, m, 2, "每月办结申请的平均办理时间（工作日）", "个工作日",
+                    "chart-reply");
+    }
     page_end(r, h);
 }
 

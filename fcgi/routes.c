@@ -40,6 +40,8 @@ const struct route routes[] = {
     {M_GET, "/admin/disclosure", disclosure_admin_list_get, ACC_STAFF, 0},
     {M_POST, "/admin/disclosure", disclosure_admin_new_post, ACC_STAFF, RF_UPLOAD},
     {M_GET, "/admin/disclosure/new", disclosure_admin_new_get, ACC_STAFF, 0},
+    {M_GET, "/admin/disclosure/calendar", disclosure_calendar_get, ACC_ADMIN, 0},
+    {M_POST, "/admin/disclosure/calendar", disclosure_calendar_post, ACC_ADMIN, 0},
     {M_GET, "/admin/disclosure/{key}", disclosure_admin_get, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/disclosure/{key}/action", disclosure_admin_action_post, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/disclosure/{key}/review", disclosure_admin_review_post, ACC_STAFF, RF_DEPT},

@@ -290,8 +290,17 @@ BEGIN
     ELSIF nxt IN ('consulting', 'awaiting_payment', 'awaiting_correction') THEN
         r.due_on := NULL;   -- the clock is stopped
     ELSE
-        r.due_on := coalesce(r.later_due,
-            add_workdays(r.clock_start, reply_days + r.ext_days + r.paused_days));
+        BEGIN
+            r.due_on := coalesce(r.later_due,
+                add_workdays(r.clock_start, reply_days + r.ext_days + r.paused_days));
+        EXCEPTION WHEN datetime_field_overflow THEN
+            -- The calendar does not reach the due date yet. The request is
+            -- still received (receipt is a legal fact, the applicant must
+            -- not be turned away); its due date stays unknown, shown as such
+            -- to staff, until an admin loads the next year
+            -- (calendar_add_year() in 0021 then computes it).
+            r.due_on := NULL;
+        END;
     END IF;
     RETURN r;
 END

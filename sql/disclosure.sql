@@ -180,3 +180,38 @@ SELECT count(*) FROM disclosure_requests
 
 -- name: cli_disclosure_dept_id
 SELECT id FROM departments WHERE code = $1
+
+-- name: disclosure_calendar_years
+SELECT extract(year FROM day)::integer, count(*) FILTER (WHERE kind = 'holiday'),
+       count(*) FILTER (WHERE kind = 'adjusted_workday')
+FROM workday_calendar GROUP BY 1 ORDER BY 1
+
+-- name: disclosure_calendar_add
+-- $2, $3: dates separated by commas (validated in C).
+SELECT calendar_add_year($1::integer, string_to_array(nullif($2, ''), ',')::date[],
+                         string_to_array(nullif($3, ''), ',')::date[])
+
+-- name: disclosure_report_months
+-- For the chart: requests received per month, and the average reply time
+-- in working days (receipt to closing) of requests closed in each month.
+-- The running count of working days turns each difference into a lookup.
+WITH cal AS (
+    SELECT day, count(*) FILTER (WHERE is_workday) OVER (ORDER BY day) AS n
+    FROM workday_calendar
+), r AS (
+    SELECT received_on, closed_on FROM disclosure_requests
+    WHERE ($2::integer = 0 OR dept_id = $2::integer)
+      AND (received_on BETWEEN make_date($1::integer, 1, 1) AND make_date($1::integer, 12, 31)
+           OR closed_on BETWEEN make_date($1::integer, 1, 1) AND make_date($1::integer, 12, 31))
+)
+SELECT g.m,
+       (SELECT count(*) FROM r
+         WHERE extract(year FROM r.received_on) = $1::integer
+           AND extract(month FROM r.received_on) = g.m),
+       (SELECT coalesce(round(avg(c2.n - c1.n), 1), 0) FROM r
+          JOIN cal c1 ON c1.day = r.received_on
+          JOIN cal c2 ON c2.day = r.closed_on
+         WHERE extract(year FROM r.closed_on) = $1::integer
+           AND extract(month FROM r.closed_on) = g.m)
+FROM generate_series(1, 12) AS g(m)
+ORDER BY 1

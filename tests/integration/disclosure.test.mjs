@@ -475,8 +475,43 @@ test('annual report: section 三 and 四 for a set of requests, HTML, CSV, XML a
   assert.match(xml.text, /<row key="r6_1" label="[^"]+"><natural label="自然人">\d+<\/natural>/);
   const html = await a.get(`/admin/reports/disclosure-annual?year=2025&dept=${dept}`);
   assert.match(html.text, /<tr data-key="r_total">/);
+  assert.match(html.text, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*id="chart-received-svg"/);
+  assert.equal((html.text.match(/<rect /g) || []).length, 24, 'twelve months, two charts');
   // A clerk of another department gets their own department's figures only.
   const o = await (await as('otherStaff')).get(`/admin/reports/disclosure-annual?year=2025&dept=${dept}&format=csv`);
   assert.match(o.text, /new_received,\d+/);
   assert.notEqual(o.text, expected);
+});
+
+// ---- the working-day calendar ----
+
+test('a due date beyond the calendar waits for the next year, which admins load', async (t) => {
+  if (psql(`SELECT max(day) FROM workday_calendar`) !== '2026-12-31' || today() < '2026-11-03')
+    return t.skip('needs the seeded calendar ending 2026-12-31 and a date late in 2026');
+  const s = await as('staff');
+  const no = await paper(s, { received_on: today() });
+  await act(s, no, { action: 'accept' });
+  let r = await act(s, no, { action: 'extend', days: '20', approved_by: '李主任', text: '档案需调取' });
+  assert.equal(r.status, 303, 'the extension is granted even though its date is not yet known');
+  assert.deepEqual(row(no), ['in_progress', '', '']);
+  const rec = await s.get(`/admin/disclosure/${no}`);
+  assert.equal(byId(rec.text, 'due-date'), '尚未确定');
+  assert.match(byId(rec.text, 'due-explain'), /工作日历还没有载入/);
+  // Only admins load a year; bad dates are refused with a message.
+  assert.equal((await s.get('/admin/disclosure/calendar')).status, 403);
+  const a = await as('admin');
+  let page = await a.get('/admin/disclosure/calendar');
+  let tk = tokens(page.text);
+  r = await a.post('/admin/disclosure/calendar', { csrf: tk.csrf, form_id: tk.formId, year: '2027', holidays: '2027-01-02', workdays: '' });
+  assert.equal(r.status, 422, 'a Saturday is not a weekday holiday');
+  assert.match(r.text, /放假日期须为周一至周五/);
+  r = await a.post('/admin/disclosure/calendar', { csrf: tk.csrf, form_id: tk.formId, year: '2027', holidays: '2027-13-01', workdays: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /请每行填写一个该年度的日期/);
+  r = await a.post('/admin/disclosure/calendar', { csrf: tk.csrf, form_id: tk.formId, year: '2027', holidays: '2027-01-01\n2027-02-08', workdays: '2027-02-06' });
+  assert.equal(r.status, 303);
+  assert.equal(wd('2026-12-31', 1), '2027-01-04');
+  assert.equal(psql(`SELECT is_workday FROM workday_calendar WHERE day = '2027-02-06'`), 't');
+  assert.equal(row(no)[1], wd(today(), 40), 'the waiting due date is computed now');
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'calendar_add_year' AND object = '2027'`), '1');
 });
