@@ -9,6 +9,7 @@
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
+#include "disclosure.h" /* disclosure: */
 #include "keys.h"
 #include "meetings.h" /* meetings: */
 #include "openmonth.h" /* openmonth: */
@@ -194,6 +195,7 @@ static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
     /* disclosure: */
+    disclosure_demo,
     /* meetings: */
     meetings_demo,
     /* openmonth: */

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "crypt.h"
+#include "disclosure.h" /* disclosure: */
 #include "keys.h"
 #include "meetings.h" /* meetings: */
 #include "migrate.h"
@@ -28,6 +29,8 @@ static const char usage[] =
     "  routes             print the route table: METHOD PATTERN ACCESS\n"
     "  verify-draw ID [--port P | --file PAGE]\n"
     "                     recompute a meeting's published draw\n"
+    "  report disclosure-annual --year Y [--dept D] [--format csv|xml|html]\n"
+    "                     the annual report of disclosure requests\n"
     "environment: GONGKAI_VAR (default ./var), GONGKAI_DSN, "
     "GONGKAI_OWNER_DSN,\n  GONGKAI_KEYS, GONGKAI_SOCKET, GONGKAI_WORKERS "
     "(see README.md)\n";
@@ -97,6 +100,9 @@ main(int argc, char **argv)
         return cli_routes();
     /* board: */
     /* disclosure: */
+    if (strcmp(cmd, "report") == 0 && argc > 2 &&
+        strcmp(argv[2], "disclosure-annual") == 0)
+        return disclosure_cli_report(argc - 2, argv + 2);
     /* meetings: */
     if (strcmp(cmd, "verify-draw") == 0)
         return meetings_cli_verify(argc - 1, argv + 1);

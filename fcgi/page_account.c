@@ -5,6 +5,7 @@
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
+#include "disclosure.h" /* disclosure: */
 #include "handlers.h"
 #include "meetings.h" /* meetings: */
 #include "openmonth.h" /* openmonth: */
@@ -342,6 +343,7 @@ static void (*const me_sections[])(struct req *, struct html *) = {
     /* openmonth: */
     om_me_section,
     /* disclosure: */
+    disclosure_me_section,
 };
 
 void

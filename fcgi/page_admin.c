@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "disclosure.h" /* disclosure: */
 #include "handlers.h"
 #include "meetings.h" /* meetings: */
 #include "openmonth.h" /* openmonth: */
@@ -13,6 +14,7 @@ static void (*const admin_tiles[])(struct req *, struct html *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
     /* disclosure: */
+    disclosure_admin_tile,
     /* meetings: */
     meetings_admin_tile,
     /* openmonth: */
