@@ -32,7 +32,7 @@ function snapshot() {
     SELECT c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text AS n
     FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
     WHERE s.nspname = 'public' AND c.relkind = 'r'
-      AND c.relname NOT IN ('audit_log', 'login_failures', 'form_submissions', 'schema_migrations')) t`);
+      AND c.relname NOT IN ('audit_log', 'login_failures', 'form_submissions', 'schema_migrations', 'disclosure_track_failures')) t`);
 }
 
 function urlencoded(value) {

@@ -181,6 +181,7 @@ export const SAMPLES = {
   '/admin/open-month/{id}': 'SELECT id FROM om_activities ORDER BY id LIMIT 1',
   '/me/tickets/{key}': `SELECT s.code FROM om_signups s JOIN users u ON u.id = s.user_id WHERE u.login_masked = '138****8000' ORDER BY s.id LIMIT 1`,
   '/admin/open-month/{id}/tickets/{key}': 'SELECT activity_id, code FROM om_signups ORDER BY id LIMIT 1',
+  '/admin/disclosure/{key}': 'SELECT no FROM disclosure_requests ORDER BY id LIMIT 1',
 };
 export function routeTable() {
   return gongkai(['routes']).trim().split('\n').map((l) => {
