@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board.h"
 #include "cli.h"
 #include "config.h"
 #include "crypt.h"
@@ -25,6 +26,7 @@ static const char usage[] =
     "                     create or update a staff account\n"
     "  demo               create the demo accounts (idempotent)\n"
     "  routes             print the route table: METHOD PATTERN ACCESS\n"
+
     "environment: GONGKAI_VAR (default ./var), GONGKAI_DSN, "
     "GONGKAI_OWNER_DSN,\n  GONGKAI_KEYS, GONGKAI_SOCKET, GONGKAI_WORKERS "
     "(see README.md)\n";
@@ -93,6 +95,8 @@ main(int argc, char **argv)
     if (strcmp(cmd, "routes") == 0)
         return cli_routes();
     /* board: */
+    if (strcmp(cmd, "import-policies") == 0)
+        return board_cli_import(argc - 1, argv + 1);
     /* disclosure: */
     /* meetings: */
     /* openmonth: */

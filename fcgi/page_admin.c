@@ -1,6 +1,7 @@
 /* The staff side: the staff home and the audit trail. */
 #include <stdio.h>
 
+#include "board.h"
 #include "db.h"
 #include "handlers.h"
 #include "page.h"
@@ -10,6 +11,7 @@
 static void (*const admin_tiles[])(struct req *, struct html *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
+    board_admin_tile,
     /* disclosure: */
     /* meetings: */
     /* openmonth: */
