@@ -22,15 +22,24 @@ AS $$
         ' ', 'g'))
 $$;
 
+-- PL/pgSQL walking the characters once: O(n) even for a 100,000-character
+-- document (substr(t, i, 2) on multibyte text would be O(n) per call).
 CREATE FUNCTION board_bigrams(t text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = public
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT coalesce(array_agg(DISTINCT g), '{}')
-      FROM (SELECT board_norm(coalesce(t, '')) AS n) AS s,
-           LATERAL generate_series(1, char_length(s.n) - 1) AS i,
-           LATERAL (SELECT substr(s.n, i, 2) AS g) AS x
-     WHERE position(' ' IN x.g) = 0
+DECLARE
+    grams text[] := '{}';
+    prev text := ' ';
+    ch text;
+BEGIN
+    FOREACH ch IN ARRAY regexp_split_to_array(public.board_norm(coalesce(t, '')), '') LOOP
+        IF ch <> ' ' AND prev <> ' ' THEN
+            grams := array_append(grams, prev || ch);
+        END IF;
+        prev := ch;
+    END LOOP;
+    RETURN ARRAY(SELECT DISTINCT g FROM unnest(grams) AS g ORDER BY g);
+END
 $$;
 
 -- True when the normalised text contains the normalised query: the recheck
