@@ -42,6 +42,8 @@ void board_admin_reply_post(struct req *r);
 void board_admin_transfer_post(struct req *r);
 void board_admin_policies_get(struct req *r);
 void board_admin_policies_post(struct req *r);
+void board_admin_policy_get(struct req *r);
+void board_admin_policy_post(struct req *r);
 void board_admin_faq_get(struct req *r);
 void board_admin_faq_post(struct req *r);
 void board_admin_words_get(struct req *r);

@@ -638,11 +638,12 @@ static const struct field f_interp = {"interpretation",
                                       50000};
 
 static void
-policy_form(struct req *r, struct html *h, struct form *f)
+policy_form(struct req *r, struct html *h, struct form *f, const char *action)
 {
     html_open(h, "section", "aria-labelledby", "new-policy", NULL);
-    html_elem(h, "h2", "发布政策文件", "id", "new-policy", NULL);
-    form_open(f, h, "/admin/policies", false);
+    html_elem(h, "h2", action ? "修改政策文件" : "发布政策文件", "id",
+              "new-policy", NULL);
+    form_open(f, h, action ? action : "/admin/policies", false);
     form_field(f, h, &f_title);
     form_field(f, h, &f_doc_no);
     const char *err = form_error_of(f, "dept");
@@ -656,7 +657,7 @@ policy_form(struct req *r, struct html *h, struct form *f)
     form_field(f, h, &f_date);
     form_field(f, h, &f_pbody);
     form_field(f, h, &f_interp);
-    form_submit(h, "发布");
+    form_submit(h, action ? "保存修改" : "发布");
     form_close(h);
     html_close(h, "section");
 }
@@ -673,7 +674,7 @@ policies_page(struct req *r, struct form *f, int status)
         return;
     }
     struct html *h = page_begin(r, "政策文件管理");
-    policy_form(r, h, f);
+    policy_form(r, h, f, NULL);
     html_elem(h, "h2", is_admin(r) ? "全部政策文件" : "本部门的政策文件", NULL);
     html_open(h, "table", "class", "list", NULL);
     html_open(h, "thead", NULL);
@@ -690,6 +691,11 @@ policies_page(struct req *r, struct form *f, int status)
         html_open(h, "td", NULL);
         html_elem(h, "a", db_get(res, i, 1), "href",
                   arena_printf(r->a, "/policies/%s", db_get(res, i, 0)), NULL);
+        html_text(h, " ");
+        html_elem(h, "a", "修改", "href",
+                  arena_printf(r->a, "/admin/policies/%s", db_get(res, i, 0)),
+                  "aria-label",
+                  arena_printf(r->a, "修改 %s", db_get(res, i, 1)), NULL);
         html_close(h, "td");
         for (int c = 2; c <= 5; c++)
             html_elem(h, "td", db_get(res, i, c), NULL);
@@ -780,6 +786,99 @@ board_admin_policies_post(struct req *r)
         return;
     }
     resp_redirect(r, loc);
+}
+
+/* ---- editing a policy ---- */
+
+/* Loads a policy for editing; NULL with the response set (404/403). */
+static PGresult *
+load_policy(struct req *r, const char *pid)
+{
+    PGresult *res = DBQ(r, STMT_board_policy_get, pid);
+    if (res == NULL) {
+        fail(r);
+        return NULL;
+    }
+    if (PQntuples(res) == 0) {
+        page_error(r, 404, "政策不存在", "没有找到这个政策文件。");
+        return NULL;
+    }
+    if (!access_dept(r, (int32_t)db_getll(res, 0, 4))) {
+        page_error(r, 403, "没有权限", "这是其他部门的政策文件，您不能修改。");
+        return NULL;
+    }
+    return res;
+}
+
+static void
+edit_page(struct req *r, struct form *f, const char *pid, int status)
+{
+    struct html *h = page_begin(r, "修改政策文件");
+    policy_form(r, h, f, arena_printf(r->a, "/admin/policies/%s", pid));
+    html_open(h, "p", NULL);
+    html_elem(h, "a", "查看政策页面", "href",
+              arena_printf(r->a, "/policies/%s", pid), NULL);
+    html_close(h, "p");
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+void
+board_admin_policy_get(struct req *r)
+{
+    const char *pid = board_arg(r, 0);
+    PGresult *res = load_policy(r, pid);
+    if (res == NULL)
+        return;
+    /* The stored values go where the form helpers keep typed input. */
+    static const struct {
+        const char *field;
+        int col;
+    } cols[] = {{"title", 1},        {"doc_no", 2}, {"dept", 9},
+                {"published_on", 5}, {"body", 6},   {"interpretation", 7}};
+    for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++) {
+        const char *v = db_get(res, 0, cols[i].col);
+        params_add(r->a, &r->body, cols[i].field, v, strlen(v));
+    }
+    struct form f;
+    form_init(&f, r, true);
+    edit_page(r, &f, pid, 200);
+}
+
+void
+board_admin_policy_post(struct req *r)
+{
+    const char *pid = board_arg(r, 0);
+    if (load_policy(r, pid) == NULL)
+        return;
+    struct form f;
+    struct new_policy p;
+    form_init(&f, r, true);
+    policy_validate(r, &f, &p);
+    if (!form_ok(&f)) {
+        edit_page(r, &f, pid, 422);
+        return;
+    }
+    if (db_begin(r) != 0) {
+        fail(r);
+        return;
+    }
+    PGresult *res = DBQ(r, STMT_board_policy_update, pid, p.title, p.doc_no,
+                        p.dept, p.date, p.body, p.interp);
+    if (res == NULL && db_unique_violation(r)) {
+        db_rollback(r);
+        form_error(&f, "doc_no", "这个文号已经有政策文件使用，请核对");
+        edit_page(r, &f, pid, 422);
+        return;
+    }
+    if (res == NULL ||
+        audit(r, "board_policy_edit", arena_printf(r->a, "policy:%s", pid),
+              p.title) != 0 ||
+        db_commit(r) != 0) {
+        fail(r);
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/policies/%s", pid));
 }
 
 /* ---- FAQ ---- */

@@ -47,6 +47,8 @@ const struct route routes[] = {
     {M_POST, "/admin/messages/{id}/transfer", board_admin_transfer_post, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/policies", board_admin_policies_get, ACC_STAFF, 0},
     {M_POST, "/admin/policies", board_admin_policies_post, ACC_STAFF, 0},
+    {M_GET, "/admin/policies/{id}", board_admin_policy_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/policies/{id}", board_admin_policy_post, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/faq", board_admin_faq_get, ACC_STAFF, 0},
     {M_POST, "/admin/faq", board_admin_faq_post, ACC_STAFF, 0},
     {M_GET, "/admin/sensitive-words", board_admin_words_get, ACC_ADMIN, 0},

@@ -347,6 +347,14 @@ ORDER BY d.sort, 2
 -- name: board_dept_id
 SELECT id FROM departments WHERE code = $1
 
+-- name: board_policy_update
+UPDATE board_policies p
+SET title = $2, doc_no = $3, dept_id = d.id, published_on = $5::date,
+    body = $6, interpretation = $7, updated_at = now()
+FROM departments d
+WHERE p.id = $1::bigint AND d.code = $4
+RETURNING p.id
+
 -- ---- command line (import-policies, demo): run on the owner connection ----
 
 -- name: cli_board_dept
@@ -417,3 +425,4 @@ m AS (
 INSERT INTO board_message_events (message_id, actor_id, kind, to_dept)
 SELECT id, $2::bigint, 'submitted', dept_id FROM m
 RETURNING message_id
+

@@ -396,6 +396,22 @@ test('staff publish policies for their department; bad input is refused with the
   assert.match(other.text, /请填写政策原文/);
   assert.ok(other.text.includes(`value="${title}"`), 'title kept');
   assert.equal(psql(`SELECT count(*) FROM board_policies WHERE title LIKE '${title}%'`), '1');
+  // Editing: the form comes filled in; other departments get 403.
+  const pid = r.location.split('/').pop();
+  const edit = await qfb.get(`/admin/policies/${pid}`);
+  assert.equal(edit.status, 200);
+  assert.ok(edit.text.includes(`value="${title}"`));
+  assert.ok(edit.text.includes('>第一条 测试。\n第二条 养老。</textarea>'));
+  const saved = await qfb.submit(`/admin/policies/${pid}`, `/admin/policies/${pid}`, { ...fields, title: title + '（修订）' });
+  assert.equal(saved.status, 303);
+  assert.equal(saved.location, `/policies/${pid}`);
+  assert.equal(psql(`SELECT title FROM board_policies WHERE id = ${pid}`), title + '（修订）');
+  assert.match(psql(`SELECT action FROM audit_log WHERE object = 'policy:${pid}' ORDER BY id DESC LIMIT 1`), /board_policy_edit/);
+  const mzj = await staffClient(MZJ);
+  assert.equal((await mzj.get(`/admin/policies/${pid}`)).status, 403);
+  const t2 = tokens((await mzj.get('/admin/policies')).text);
+  assert.equal((await mzj.post(`/admin/policies/${pid}`, { csrf: t2.csrf, form_id: t2.formId, ...fields, title: '篡改' })).status, 403);
+  assert.equal(psql(`SELECT title FROM board_policies WHERE id = ${pid}`), title + '（修订）');
 });
 
 test('FAQ: staff publish an entry from a message; /faq and its Atom feed show it', async () => {
