@@ -472,3 +472,73 @@ board_demo(PGconn *c, struct keys *ks, struct arena *a)
         return -1;
     return demo_messages(c, ks, a);
 }
+
+/* ---- synthetic data for benchmarks ---- */
+
+static int
+seed_exec(PGconn *c, enum stmt s, int n, const char *const *p)
+{
+    PGresult *res = db_cli_exec(c, s, n, p);
+    PQclear(res);
+    return res ? 0 : -1;
+}
+
+int
+board_seed(PGconn *c, long policies, long messages)
+{
+    char np[24], nm[24];
+    snprintf(np, sizeof(np), "%ld", policies);
+    snprintf(nm, sizeof(nm), "%ld", messages);
+    PGresult *u = db_cli_exec(c, STMT_cli_board_seed_user, 0, NULL);
+    if (u == NULL || PQntuples(u) != 1) {
+        PQclear(u);
+        return -1;
+    }
+    const char *uid = PQgetvalue(u, 0, 0);
+    const char *pp[] = {np};
+    const char *pm[] = {nm, uid, np};
+    int rc = seed_exec(c, STMT_cli_tx_begin, 0, NULL);
+    if (rc == 0)
+        rc = seed_exec(c, STMT_cli_board_seed_policies, 1, pp);
+    if (rc == 0 && messages > 0 && policies > 0)
+        rc = seed_exec(c, STMT_cli_board_seed_trigger_off, 0, NULL) ||
+             seed_exec(c, STMT_cli_board_seed_messages, 3, pm) ||
+             seed_exec(c, STMT_cli_board_seed_trigger_on, 0, NULL);
+    rc = rc == 0 ? seed_exec(c, STMT_cli_tx_commit, 0, NULL)
+                 : (seed_exec(c, STMT_cli_tx_rollback, 0, NULL), -1);
+    PQclear(u);
+    return rc;
+}
+
+int
+board_cli_seed(int argc, char **argv)
+{
+    long policies = 1000, messages = 1000000;
+    for (int i = 1; i < argc; i++) {
+        bool more = i + 1 < argc;
+        if (more && strcmp(argv[i], "--policies") == 0 &&
+            valid_int(argv[i + 1], 1, 1000000, &policies))
+            i++;
+        else if (more && strcmp(argv[i], "--messages") == 0 &&
+                 valid_int(argv[i + 1], 0, 100000000, &messages))
+            i++;
+        else {
+            printf("usage: gongkai board-seed [--policies N] [--messages M]\n"
+                   "  synthetic policies (seed-1..N) and M messages, half "
+                   "replied, for benchmarks\n");
+            return strcmp(argv[i], "--help") == 0 ? 0 : 2;
+        }
+    }
+    PGconn *c = PQconnectdb(cfg.owner_dsn);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "gongkai: cannot connect: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return 1;
+    }
+    int rc = board_seed(c, policies, messages) == 0 ? 0 : 1;
+    if (rc == 0)
+        printf("board: %ld policies, %ld messages seeded\n", policies,
+               messages);
+    PQfinish(c);
+    return rc;
+}

@@ -97,6 +97,8 @@ main(int argc, char **argv)
     /* board: */
     if (strcmp(cmd, "import-policies") == 0)
         return board_cli_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "board-seed") == 0)
+        return board_cli_seed(argc - 1, argv + 1);
     /* disclosure: */
     /* meetings: */
     /* openmonth: */

@@ -23,7 +23,7 @@ LIMIT 20 OFFSET ($3::integer - 1) * 20
 -- name: board_message_search
 -- Published messages (their masked text) containing the query, newest first.
 SELECT m.id, m.policy_id, p.title, m.body_public,
-       to_char(m.created_at, 'YYYY-MM-DD'), count(*) OVER ()
+       to_char(m.created_at, 'YYYY-MM-DD')
 FROM board_messages m JOIN board_policies p ON p.id = m.policy_id
 WHERE m.body_public IS NOT NULL
   AND m.grams @> board_bigrams($1)
@@ -426,3 +426,61 @@ INSERT INTO board_message_events (message_id, actor_id, kind, to_dept)
 SELECT id, $2::bigint, 'submitted', dept_id FROM m
 RETURNING message_id
 
+
+-- ---- synthetic data for benchmarks (gongkai board-seed) ----
+
+-- name: cli_board_seed_user
+-- The author of seeded messages: an account nobody can log in to (its
+-- password hash verifies nothing).
+INSERT INTO users (role, login_hash, login_enc, login_masked, name, pw_hash)
+VALUES ('citizen', decode(repeat('5e', 32), 'hex'), '\x00', '100****0000', '压测用户',
+        '$argon2id$seed-account-no-login')
+ON CONFLICT (login_hash) DO UPDATE SET name = EXCLUDED.name
+RETURNING id
+
+-- name: cli_board_seed_policies
+INSERT INTO board_policies (import_key, title, doc_no, dept_id, published_on, body, interpretation)
+SELECT 'seed-' || i,
+       '示例政策 ' || i || ' 关于' || t.theme || '的若干措施',
+       '长测〔2024〕' || i || '号',
+       d.ids[1 + i % array_length(d.ids, 1)],
+       date '2024-01-01' + i % 700,
+       repeat('为进一步做好' || t.theme || '工作，结合本区实际，制定本措施。' || E'\n', 8)
+           || '本措施自发布之日起施行。',
+       '解读：本措施围绕' || t.theme || '，明确了支持对象、支持标准和申请渠道。'
+FROM generate_series(1, $1::integer) AS i,
+     LATERAL (SELECT (ARRAY['养老服务', '就业创业', '节能降碳', '营商环境', '住房保障',
+                            '垃圾分类', '城市更新', '医疗保障'])[1 + i % 8] AS theme) AS t,
+     (SELECT array_agg(id ORDER BY id) AS ids FROM departments) AS d
+ON CONFLICT (import_key) DO NOTHING
+
+-- name: cli_board_seed_trigger_off
+ALTER TABLE board_messages DISABLE TRIGGER board_messages_before_insert
+
+-- name: cli_board_seed_trigger_on
+ALTER TABLE board_messages ENABLE TRIGGER board_messages_before_insert
+
+-- name: cli_board_seed_messages
+-- $1 messages spread over the seeded policies ($3 of them), half of them
+-- published with a reply, by user $2. The insert trigger is off during the
+-- load (it would serialise one author); due_on is set here instead.
+INSERT INTO board_messages (policy_id, author_id, kind, body, is_public, dept_id, status,
+                            moderated_at, body_public, reply_body, reply_dept_id,
+                            replied_at, created_at, due_on)
+SELECT p.id, $2::bigint, 'consult', b.body, true, p.dept_id,
+       CASE WHEN i % 2 = 0 THEN 'replied' ELSE 'pending' END,
+       CASE WHEN i % 2 = 0 THEN b.at + interval '1 hour' END,
+       CASE WHEN i % 2 = 0 THEN b.body END,
+       CASE WHEN i % 2 = 0 THEN '您好，感谢您的留言。关于您咨询的问题，请按政策规定的渠道申请，'
+                                 || '具体可拨打 12345 市民服务热线咨询。' END,
+       CASE WHEN i % 2 = 0 THEN p.dept_id END,
+       CASE WHEN i % 2 = 0 THEN b.at + interval '2 days' END,
+       b.at, (b.at + interval '7 days')::date
+FROM generate_series(1, $1::bigint) AS i
+JOIN board_policies p ON p.import_key = 'seed-' || (1 + i % $3::integer),
+     LATERAL (SELECT now() - make_interval(mins => (i % 500000)::integer) AS at,
+                     '请问第 ' || i || ' 号问题：' ||
+                     (ARRAY['老人的养老补贴怎么申请', '毕业生就业补贴何时发放',
+                            '节能改造补贴的比例是多少', '小区垃圾分类点位能否调整',
+                            '保障性租赁住房如何申请', '医保报销需要哪些材料'])[1 + i % 6]
+                     || '？' AS body) AS b

@@ -520,3 +520,14 @@ test('import-policies: no DOCTYPE, no entities, no network', () => {
   assert.equal(broken.code, 1);
   assert.match(broken.err, /broken\.xml:\d+: /);
 });
+
+test('board-seed loads synthetic policies and messages for the benchmarks', async () => {
+  const out = gongkai(['board-seed', '--policies', '3', '--messages', '40']);
+  assert.match(out, /3 policies, 40 messages seeded/);
+  assert.equal(psql(`SELECT count(*) FROM board_policies WHERE import_key LIKE 'seed-%'`), '3');
+  assert.equal(psql(`SELECT count(*) || '/' || count(body_public) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '40/20');
+  const p = await new Client().get(`/policies/${policyId('seed-1')}`);
+  assert.match(p.text, /class="reply-dept"/);
+  // The hourly-limit trigger is back on after the load.
+  assert.equal(psql(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'board_messages_before_insert'`), 'O');
+});
