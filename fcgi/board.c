@@ -89,6 +89,13 @@ board_fact(struct html *h, const char *label, const char *value, const char *id)
     html_elem(h, "dd", value, "id", id, NULL);
 }
 
+int
+board_reply_workdays(struct req *r)
+{
+    PGresult *res = DBQ0(r, STMT_board_settings);
+    return res && PQntuples(res) == 1 ? (int)db_getll(res, 0, 0) : 5;
+}
+
 /* A failed statement that is not a lost connection (the dispatcher answers
  * 503 for that): roll back and say so plainly. */
 static void
@@ -223,8 +230,11 @@ board_policies_get(struct req *r)
     }
     struct html *h = page_begin(r, "政策留言板");
     html_elem(h, "p",
-              "查看本区政策文件和解读。对政策有疑问、建议或评价，"
-              "可以在政策页面留言，相关部门会在 5 个工作日内答复。",
+              arena_printf(r->a,
+                           "查看本区政策文件和解读。对政策有疑问、建议或评价，"
+                           "可以在政策页面留言，相关部门会在 %d 个工作日内"
+                           "答复。",
+                           board_reply_workdays(r)),
               "class", "lead", NULL);
     search_form(r, h, q, dept);
     html_open(h, "p", NULL);
@@ -808,9 +818,9 @@ board_me_section(struct req *r, struct html *h)
     html_open(h, "table", "class", "list", "id", "my-messages", NULL);
     html_open(h, "thead", NULL);
     html_open(h, "tr", NULL);
-    static const char *const cols[] = {"政策", "类型", "状态", "留言日期",
-                                       "答复日期"};
-    for (size_t i = 0; i < 5; i++)
+    static const char *const cols[] = {"政策",     "类型",     "状态",
+                                       "留言日期", "答复日期", "答复"};
+    for (size_t i = 0; i < 6; i++)
         html_elem(h, "th", cols[i], "scope", "col", NULL);
     html_close(h, "tr");
     html_close(h, "thead");
@@ -827,6 +837,7 @@ board_me_section(struct req *r, struct html *h)
                   "data-status", db_get(res, i, 3), NULL);
         html_elem(h, "td", db_get(res, i, 4), NULL);
         html_elem(h, "td", *db_get(res, i, 5) ? db_get(res, i, 5) : "—", NULL);
+        html_elem(h, "td", *db_get(res, i, 6) ? db_get(res, i, 6) : "—", NULL);
         html_close(h, "tr");
     }
     html_close(h, "tbody");

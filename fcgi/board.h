@@ -69,6 +69,8 @@ int board_demo(PGconn *c, struct keys *ks, struct arena *a);
 const char *board_kind_label(const char *kind);
 const char *board_status_label(const char *status, bool is_public);
 const char *board_satisfaction_label(const char *s);
+/* The reply deadline in working days (board_settings; 5 if unreadable). */
+int board_reply_workdays(struct req *r);
 /* The record's id from the route's first capture ("{id}"). */
 const char *board_arg(const struct req *r, int i);
 /* Paragraphs of a multi-line text (blank lines separate them). */

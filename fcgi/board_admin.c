@@ -168,9 +168,11 @@ board_admin_messages_get(struct req *r)
     }
     struct html *h = page_begin(r, "留言办理");
     html_elem(h, "p",
-              is_admin(r) ? "全区的留言，按留言时间从早到晚排列。"
-                          : "本部门承办的留言，按留言时间从早到晚排列。"
-                            "答复期限为留言之日起 5 个工作日。",
+              arena_printf(r->a,
+                           "%s，按留言时间从早到晚排列。答复期限为留言之日起 "
+                           "%d 个工作日，超期的留言标为“已超期”。",
+                           is_admin(r) ? "全区的留言" : "本部门承办的留言",
+                           board_reply_workdays(r)),
               "class", "lead", NULL);
     queue_filters(r, h, status, dept, q);
     int n = PQntuples(res);

@@ -99,6 +99,19 @@ EXCEPTION WHEN datetime_field_overflow THEN
 END
 $$;
 
+-- Working days from a to b for the statistics, NULL where the calendar
+-- does not reach (a statistics page must not fail on next year's dates).
+CREATE FUNCTION board_workdays(a date, b date) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    SET search_path = public
+AS $$
+BEGIN
+    RETURN workdays_between(a, b);
+EXCEPTION WHEN datetime_field_overflow THEN
+    RETURN NULL;
+END
+$$;
+
 -- ---- policies ---------------------------------------------------------------
 CREATE TABLE board_policies (
     id bigserial PRIMARY KEY,

@@ -100,7 +100,8 @@ WHERE m.id = $1::bigint AND m.author_id = $2::bigint
 SELECT m.id, p.title, m.kind, m.status,
        to_char(m.created_at, 'YYYY-MM-DD'),
        coalesce(to_char(m.replied_at, 'YYYY-MM-DD'), ''),
-       coalesce(m.reply_body, '')
+       coalesce(left(m.reply_body, 40)
+                || CASE WHEN char_length(m.reply_body) > 40 THEN '…' ELSE '' END, '')
 FROM board_messages m JOIN board_policies p ON p.id = m.policy_id
 WHERE m.author_id = $1::bigint
 ORDER BY m.created_at DESC, m.id DESC
@@ -333,7 +334,7 @@ SELECT d.name, to_char(date_trunc('month', m.created_at), 'YYYY-MM'),
        count(*) FILTER (WHERE m.status = 'replied'),
        count(*) FILTER (WHERE m.status = 'replied'
                           AND m.replied_at::date <= m.due_on),
-       coalesce(to_char(avg(workdays_between(m.created_at::date, m.replied_at::date))
+       coalesce(to_char(avg(board_workdays(m.created_at::date, m.replied_at::date))
                         FILTER (WHERE m.status = 'replied'), 'FM990.0'), '—'),
        count(*) FILTER (WHERE m.satisfaction IS NOT NULL),
        count(*) FILTER (WHERE m.satisfaction IN ('satisfied', 'basic'))
@@ -343,6 +344,9 @@ WHERE m.created_at >= make_date($1::integer, 1, 1)
   AND m.status <> 'rejected'
 GROUP BY d.name, d.sort, 2
 ORDER BY d.sort, 2
+
+-- name: board_settings
+SELECT reply_workdays FROM board_settings
 
 -- name: board_dept_id
 SELECT id FROM departments WHERE code = $1

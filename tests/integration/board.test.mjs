@@ -78,6 +78,7 @@ test('the whole life of a message: pending, published, replied; visible where it
   assert.ok(queue.text.includes(`/admin/messages/${mid}"`), 'in the department queue');
   const detail = await mzj.get(`/admin/messages/${mid}`);
   assert.match(detail.text, /id="message-due"/);
+  assert.match(queue.text, /答复期限为留言之日起 5 个工作日/);
   const pub = await staffPost(mzj, mid, 'moderate', { action: 'publish' });
   assert.equal(pub.status, 303);
   assert.equal(pub.location, '/admin/messages');
@@ -98,6 +99,7 @@ test('the whole life of a message: pending, published, replied; visible where it
   const me = await c.get('/me');
   assert.ok(me.text.includes(`/me/messages/${mid}"`), '/me lists it');
   assert.match(me.text, /data-status="replied"/);
+  assert.ok(me.text.includes(reply.slice(0, 12)), '/me shows the start of the reply');
   const feed = await anon.get(`/policies/${YANGLAO}/feed.atom`);
   assert.equal(feed.status, 200);
   assert.match(feed.headers.get('content-type'), /^application\/atom\+xml/);
@@ -218,6 +220,8 @@ test('the reply deadline counts working days: across a weekend and a public holi
   // 2026-09-30 (Wed): 国庆 10-01..10-07 off, 10-10 (Sat) is a 调休 working day.
   assert.equal(psql(`SELECT board_due('2026-09-30')`), '2026-10-13');
   assert.equal(psql(`SELECT board_due('2026-12-31')`), '', 'beyond the calendar: no guess');
+  assert.equal(psql(`SELECT board_workdays('2026-12-30', '2027-01-05')`), '', 'statistics do not fail past the calendar');
+  assert.equal(psql(`SELECT board_workdays('2026-09-30', '2026-10-13')`), '5');
   const c = await citizen();
   const mid = midOf((await postMessage(c, YANGLAO, { body: '国庆前的留言' })).location);
   // The same rule applied by the trigger to a message of 2026-09-30.
