@@ -519,6 +519,13 @@ message_store(struct req *r, struct form *f, const struct new_message *m,
                    "请过一段时间再留言，已填写的内容仍在下面。");
         return "";
     }
+    if (res == NULL && db_unique_violation(r)) {
+        /* Two follow-ups on one thread at once: UNIQUE (parent_id). */
+        db_rollback(r);
+        page_error(r, 409, "不能追问",
+                   "这条留言已经追问过了，每条留言只能追问一次。");
+        return NULL;
+    }
     if (res == NULL)
         return fail(r), NULL;
     if (PQntuples(res) == 0) {
@@ -790,8 +797,6 @@ board_followup_post(struct req *r)
         own_page(r, &f, 429);
         return;
     }
-    if (loc == NULL && r->sqlstate && strcmp(r->sqlstate, "23505") == 0)
-        return; /* a concurrent follow-up won: the 500 page says so */
     if (loc != NULL)
         resp_redirect(r, loc);
 }

@@ -360,6 +360,31 @@ test('sensitive words flag a message for a second look before it is published', 
   assert.equal((await mzj.post('/admin/sensitive-words', { csrf: tt.csrf, form_id: tt.formId, action: 'add', word: 'x' })).status, 403);
 });
 
+test('concurrent moderation: one decision wins, the other gets 409; concurrent follow-ups: one', async () => {
+  const c = await citizen();
+  const mid = midOf((await postMessage(c, YANGLAO, { body: '两位工作人员同时审核' })).location);
+  const a = await staffClient(MZJ);
+  const b = await staffClient(DEMO.admin);
+  const ta = tokens((await a.get(`/admin/messages/${mid}`)).text);
+  const tb = tokens((await b.get(`/admin/messages/${mid}`)).text);
+  const rs = await Promise.all([
+    ...[1, 2, 3].map((i) => a.post(`/admin/messages/${mid}/moderate`, { csrf: ta.csrf, form_id: ta.formId + i, action: 'publish' })),
+    ...[1, 2, 3].map((i) => b.post(`/admin/messages/${mid}/moderate`, { csrf: tb.csrf, form_id: tb.formId + i, action: 'reject', reason: '重复' })),
+  ]);
+  assert.equal(rs.filter((r) => r.status === 303).length, 1, rs.map((r) => r.status).join(','));
+  assert.ok(rs.every((r) => r.status === 303 || r.status === 409));
+  assert.equal(psql(`SELECT count(*) FROM board_message_events WHERE message_id = ${mid} AND kind IN ('published', 'rejected')`), '1');
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE object = 'message:${mid}' AND action IN ('board_publish', 'board_reject')`), '1');
+  const m2 = midOf((await postMessage(c, YANGLAO, { body: '要同时追问的留言' })).location);
+  await staffPost(a, m2, 'moderate', { action: 'publish' });
+  await staffPost(a, m2, 'reply', { body: '答复' });
+  const t = tokens((await c.get(`/me/messages/${m2}`)).text);
+  const fs = await Promise.all([1, 2, 3, 4].map((i) => c.post(`/me/messages/${m2}/followup`, { csrf: t.csrf, form_id: `${t.formId}f${i}`, body: `追问 ${i}` })));
+  assert.equal(fs.filter((r) => r.status === 303).length, 1, fs.map((r) => r.status).join(','));
+  assert.ok(fs.every((r) => r.status === 303 || r.status === 409));
+  assert.equal(psql(`SELECT count(*) FROM board_messages WHERE parent_id = ${m2}`), '1');
+});
+
 test('after a reply the citizen rates it once and may ask one follow-up', async () => {
   const c = await citizen();
   const mid = midOf((await postMessage(c, YANGLAO, { body: '想追问的留言' })).location);
