@@ -676,6 +676,40 @@ own_facts(struct req *r, struct html *h, PGresult *res)
     html_close(h, "dl");
 }
 
+/* What happened to the message, for its author: steps and hand-overs
+ * between departments, without staff names or internal notes. */
+static void
+own_timeline(struct req *r, struct html *h, const char *mid)
+{
+    static const char *const labels[][2] = {
+        {"submitted", "提交留言"},  {"published", "审核通过"},
+        {"rejected", "未通过审核"}, {"transferred", "转交"},
+        {"returned", "转交"},       {"replied", "答复"},
+        {"rated", "评价答复"},      {"followup", "追问"},
+    };
+    PGresult *res = DBQ(r, STMT_board_message_timeline, mid);
+    if (res == NULL || PQntuples(res) == 0)
+        return;
+    html_open(h, "section", "aria-labelledby", "own-timeline-h", NULL);
+    html_elem(h, "h2", "办理经过", "id", "own-timeline-h", NULL);
+    html_open(h, "ol", "class", "timeline", "id", "own-timeline", NULL);
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *k = db_get(res, i, 1), *label = k;
+        for (size_t j = 0; j < sizeof(labels) / sizeof(*labels); j++)
+            if (strcmp(k, labels[j][0]) == 0)
+                label = labels[j][1];
+        html_open(h, "li", NULL);
+        html_text(h, db_get(res, i, 0));
+        html_text(h, " ");
+        html_elem(h, "strong", label, NULL);
+        if (*db_get(res, i, 3) && *db_get(res, i, 4))
+            html_textf(h, "：%s → %s", db_get(res, i, 3), db_get(res, i, 4));
+        html_close(h, "li");
+    }
+    html_close(h, "ol");
+    html_close(h, "section");
+}
+
 static void
 own_page(struct req *r, struct form *f, int status)
 {
@@ -714,6 +748,7 @@ own_page(struct req *r, struct form *f, int status)
                   "部门答复后，答复会显示在这里，并出现在“我的”页面中。",
                   "class", "hint", NULL);
     }
+    own_timeline(r, h, mid);
     html_open(h, "p", NULL);
     html_elem(h, "a", "返回“我的”", "href", "/me", NULL);
     html_close(h, "p");

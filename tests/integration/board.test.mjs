@@ -333,6 +333,10 @@ test('transfer to another department: the deadline stays, the timeline shows the
   const d = await hyl.get(`/admin/messages/${mid}`);
   assert.equal(d.status, 200);
   assert.match(d.text, /转办<\/strong>：区民政局 → 华阳路街道/);
+  const own = await c.get(`/me/messages/${mid}`);
+  assert.match(own.text, /转交<\/strong>：区民政局 → 华阳路街道/, 'the author sees the hand-over');
+  assert.ok(!own.text.includes('属于街道职责'), 'but not the internal note');
+  assert.equal(byId(own.text, 'message-dept'), '华阳路街道');
   const back = await staffPost(hyl, mid, 'transfer', { to_dept: 'qfb', note: '请区府办重新分派' });
   assert.equal(back.status, 303);
   const admin = await staffClient(DEMO.admin);
