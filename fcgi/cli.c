@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board.h"
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
@@ -194,6 +195,7 @@ demo_citizen(PGconn *c, struct keys *ks, struct arena *a)
 static int (*const demo_steps[])(PGconn *, struct keys *, struct arena *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
+    board_demo,
     /* disclosure: */
     disclosure_demo,
     /* meetings: */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board.h"
 #include "cli.h"
 #include "config.h"
 #include "crypt.h"
@@ -31,6 +32,10 @@ static const char usage[] =
     "                     recompute a meeting's published draw\n"
     "  report disclosure-annual --year Y [--dept D] [--format csv|xml|html]\n"
     "                     the annual report of disclosure requests\n"
+    "  import-policies FILE.xml\n"
+    "                     load policy documents (validated whole first)\n"
+    "  board-seed --policies N --messages M\n"
+    "                     synthetic board data for benchmarks\n"
     "environment: GONGKAI_VAR (default ./var), GONGKAI_DSN, "
     "GONGKAI_OWNER_DSN,\n  GONGKAI_KEYS, GONGKAI_SOCKET, GONGKAI_WORKERS "
     "(see README.md)\n";
@@ -99,6 +104,10 @@ main(int argc, char **argv)
     if (strcmp(cmd, "routes") == 0)
         return cli_routes();
     /* board: */
+    if (strcmp(cmd, "import-policies") == 0)
+        return board_cli_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "board-seed") == 0)
+        return board_cli_seed(argc - 1, argv + 1);
     /* disclosure: */
     if (strcmp(cmd, "report") == 0 && argc > 2 &&
         strcmp(argv[2], "disclosure-annual") == 0)

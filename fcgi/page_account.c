@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "board.h"
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
@@ -338,6 +339,7 @@ logout_all_post(struct req *r)
 static void (*const me_sections[])(struct req *, struct html *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
+    board_me_section,
     /* meetings: */
     meetings_me_section,
     /* openmonth: */

@@ -1,6 +1,7 @@
 /* The staff side: the staff home and the audit trail. */
 #include <stdio.h>
 
+#include "board.h"
 #include "db.h"
 #include "disclosure.h" /* disclosure: */
 #include "handlers.h"
@@ -13,6 +14,7 @@
 static void (*const admin_tiles[])(struct req *, struct html *) = {
     NULL, /* placeholder so the array is never empty */
     /* board: */
+    board_admin_tile,
     /* disclosure: */
     disclosure_admin_tile,
     /* meetings: */

@@ -9,6 +9,7 @@
 
 /* Module headers (one per module). */
 /* board: */
+#include "board.h"
 /* disclosure: */
 #include "disclosure.h"
 /* meetings: */
@@ -33,6 +34,29 @@ const struct route routes[] = {
     {M_GET, "/admin/audit", admin_audit_get, ACC_STAFF, 0},
 
     /* ---- 政策留言板 board ---- */
+    {M_GET, "/policies", board_policies_get, ACC_PUBLIC, 0},
+    {M_GET, "/policies/{id}", board_policy_get, ACC_PUBLIC, 0},
+    {M_POST, "/policies/{id}/messages", board_message_post, ACC_CITIZEN, 0},
+    {M_GET, "/policies/{id}/feed.atom", board_policy_atom, ACC_PUBLIC, 0},
+    {M_GET, "/me/messages/{id}", board_my_message_get, ACC_CITIZEN, 0},
+    {M_POST, "/me/messages/{id}/rate", board_rate_post, ACC_CITIZEN, 0},
+    {M_POST, "/me/messages/{id}/followup", board_followup_post, ACC_CITIZEN, 0},
+    {M_GET, "/faq", board_faq_get, ACC_PUBLIC, 0},
+    {M_GET, "/faq.atom", board_faq_atom, ACC_PUBLIC, 0},
+    {M_GET, "/board/stats", board_stats_get, ACC_PUBLIC, 0},
+    {M_GET, "/admin/messages", board_admin_messages_get, ACC_STAFF, 0},
+    {M_GET, "/admin/messages/{id}", board_admin_message_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/messages/{id}/moderate", board_admin_moderate_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/messages/{id}/reply", board_admin_reply_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/messages/{id}/transfer", board_admin_transfer_post, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/policies", board_admin_policies_get, ACC_STAFF, 0},
+    {M_POST, "/admin/policies", board_admin_policies_post, ACC_STAFF, 0},
+    {M_GET, "/admin/policies/{id}", board_admin_policy_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/policies/{id}", board_admin_policy_post, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/faq", board_admin_faq_get, ACC_STAFF, 0},
+    {M_POST, "/admin/faq", board_admin_faq_post, ACC_STAFF, 0},
+    {M_GET, "/admin/sensitive-words", board_admin_words_get, ACC_ADMIN, 0},
+    {M_POST, "/admin/sensitive-words", board_admin_words_post, ACC_ADMIN, 0},
 
     /* ---- 依申请公开 disclosure ---- */
     {M_GET, "/disclosure/apply", disclosure_apply_get, ACC_PUBLIC, 0},
