@@ -286,8 +286,10 @@ out:
 static int
 write_all(struct import *im, int *added, int *changed)
 {
-    if (q1(im, STMT_cli_tx_begin, 0, NULL) == NULL)
+    PGresult *begin = q1(im, STMT_cli_tx_begin, 0, NULL);
+    if (begin == NULL)
         return -1;
+    PQclear(begin);
     for (size_t i = 0; i < im->n; i++) {
         const struct rec *r = &im->recs[i];
         const char *p[] = {r->key,  r->title, r->doc_no, r->dept_id,

@@ -60,7 +60,7 @@ test('every POST route answers hostile input with a clear 4xx and stores nothing
   assert.ok(posts.length >= 2);
   const before = snapshot();
   const c = await clientAs('admin');
-  const page = await c.get('/account/login');
+  const page = await c.get('/account/register');
   const t = tokens(page.text);
   let sent = 0;
   const bad = [];

@@ -21,7 +21,7 @@ function concrete(pattern) {
 async function hit(c, r) {
   const path = concrete(r.pattern);
   if (r.method === 'GET') return c.get(path);
-  const page = await c.get('/account/login');
+  const page = await c.get('/account/register');
   const t = tokens(page.text);
   return c.post(path, { csrf: t.csrf, form_id: t.formId });
 }

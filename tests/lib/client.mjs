@@ -158,7 +158,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // key (no password hashing per request), with its pre-session cookie.
 export async function clientAs(role) {
   const c = new Client();
-  await c.get('/account/login');
+  await c.get('/account/register');
   if (role === 'anonymous') return c;
   const who = { citizen: '138****8000', staff: DEMO.staff.login, otherStaff: DEMO.otherStaff.login, admin: DEMO.admin.login }[role];
   const [id, epoch, dept, r] = psql(`SELECT id, session_epoch, coalesce(dept_id, 0), role FROM users WHERE login_masked = '${who}'`).split('|');
@@ -182,6 +182,10 @@ export const SAMPLES = {
   '/me/tickets/{key}': `SELECT s.code FROM om_signups s JOIN users u ON u.id = s.user_id WHERE u.login_masked = '138****8000' ORDER BY s.id LIMIT 1`,
   '/admin/open-month/{id}/tickets/{key}': 'SELECT activity_id, code FROM om_signups ORDER BY id LIMIT 1',
   '/admin/disclosure/{key}': 'SELECT no FROM disclosure_requests ORDER BY id LIMIT 1',
+  '/policies/{id}': 'SELECT id FROM board_policies ORDER BY id LIMIT 1',
+  '/admin/policies/{id}': 'SELECT id FROM board_policies ORDER BY id LIMIT 1',
+  '/admin/messages/{id}': 'SELECT id FROM board_messages ORDER BY id LIMIT 1',
+  '/me/messages/{id}': `SELECT m.id FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.login_masked = '138****8000' ORDER BY m.id LIMIT 1`,
 };
 export function routeTable() {
   return gongkai(['routes']).trim().split('\n').map((l) => {
