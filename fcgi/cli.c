@@ -12,7 +12,7 @@
 #include "db.h"
 #include "disclosure.h" /* disclosure: */
 #include "keys.h"
-#include "meetings.h" /* meetings: */
+#include "meetings.h"  /* meetings: */
 #include "openmonth.h" /* openmonth: */
 #include "router.h"
 #include "valid.h"

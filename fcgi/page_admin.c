@@ -5,7 +5,7 @@
 #include "db.h"
 #include "disclosure.h" /* disclosure: */
 #include "handlers.h"
-#include "meetings.h" /* meetings: */
+#include "meetings.h"  /* meetings: */
 #include "openmonth.h" /* openmonth: */
 #include "page.h"
 
