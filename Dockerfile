@@ -27,11 +27,14 @@ RUN apt-get update \
 
 COPY --from=build /src/bin/gongkai /usr/local/bin/gongkai
 COPY docker/app-entrypoint.sh /usr/local/bin/app-entrypoint.sh
+# The policy import's XSD and the demo policies (GONGKAI_SHARE below).
+COPY schema/policies.xsd schema/policies-sample.xml /usr/local/share/gongkai/
 
 # The image's own layout; the DSNs come from docker-compose.yml. GONGKAI_VAR stays unset: every
 # path config.c would derive from it is set here or there.
 ENV GONGKAI_KEYS=/keys/gongkai.keys \
-    GONGKAI_SOCKET=/run/gongkai/gongkai.sock
+    GONGKAI_SOCKET=/run/gongkai/gongkai.sock \
+    GONGKAI_SHARE=/usr/local/share/gongkai
 
 USER gongkai
 WORKDIR /
