@@ -75,6 +75,7 @@ struct req {
     bool user_loaded;     /* req_user() has run */
     struct user *user;    /* NULL = anonymous */
     const char *pre;      /* pre-session id (gk_pre cookie) */
+    bool db_checked;      /* connection checked for this request */
     bool db_down;         /* a query failed for lost connection */
     const char *sqlstate; /* SQLSTATE of the last failed query */
     struct resp resp;

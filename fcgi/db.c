@@ -1,9 +1,11 @@
 #include "db.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
 
 int
@@ -58,12 +60,14 @@ db_disconnect(struct worker *w)
 bool
 db_ready(struct worker *w, const char *dsn)
 {
-    /* A server that restarted closed our socket while we were idle;
-     * reading what is pending (without blocking) notices that now, so the
-     * request gets a fresh connection instead of a failed first query. */
-    if (w->pg != NULL && w->prepared && PQconsumeInput(w->pg) == 1 &&
-        PQstatus(w->pg) == CONNECTION_OK)
-        return true;
+    /* An idle connection has nothing to read. If it has (a server that
+     * shut down says goodbye and closes), or it failed, start afresh, so
+     * the request gets a working connection instead of a failed query. */
+    if (w->pg != NULL && w->prepared && PQstatus(w->pg) == CONNECTION_OK) {
+        struct pollfd p = {.fd = PQsocket(w->pg), .events = POLLIN};
+        if (poll(&p, 1, 0) == 0)
+            return true;
+    }
     return db_connect(w, dsn) == 0;
 }
 
@@ -77,6 +81,14 @@ PGresult *
 db_exec(struct req *r, enum stmt s, int n, const char *const *params)
 {
     struct worker *w = r->w;
+    /* The connection is checked (and remade) at a request's first query,
+     * so pages that need no database cost no round trip and still answer
+     * while PostgreSQL is away. */
+    if (!r->db_checked) {
+        r->db_checked = true;
+        if (!db_ready(w, cfg.dsn))
+            r->db_down = true;
+    }
     if (r->db_down || w->pg == NULL) {
         r->db_down = true;
         return NULL;

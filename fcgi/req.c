@@ -289,9 +289,6 @@ req_handle(struct worker *w, FCGX_Request *f, struct arena *a)
     r->fcgi = f;
     r->now = (int64_t)time(NULL);
     resp_init(r);
-    /* A page that needs no database still answers while PostgreSQL is
-     * away: a failed reconnect only marks the connection missing. */
-    (void)db_ready(w, cfg.dsn);
     if (parse_head(r) == 0)
         dispatch(r);
     if (!r->db_down && r->resp.status == 0 && r->resp.body.len == 0) {
