@@ -29,7 +29,7 @@ UNIT_LIB := $(filter-out build/san/main.o build/san/server.o,$(SAN_OBJ))
 export GONGKAI_VAR GONGKAI_PORT GONGKAI_DEMO
 
 .PHONY: all deps run up down test unit integration browser bench clean \
-        format format-check analyze valgrind sanitize fuzz fuzz-replay faults soak
+        format format-check analyze valgrind sanitize fuzz fuzz-replay faults soak screenshots
 
 all: bin/gongkai
 
@@ -126,6 +126,11 @@ bench: deps all
 # Acknowledged means durable: load while PostgreSQL and workers are killed.
 faults: deps all
 	@tests/faults/run.sh
+
+# docs/screenshots: main pages, citizen and staff, normal and large text.
+screenshots: deps all
+	@scripts/deps.sh --browser --quiet
+	@tests/screenshots/run.sh
 
 # Minutes of mixed load: memory growth, errors, p99 per route.
 soak: deps all
