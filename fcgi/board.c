@@ -82,29 +82,11 @@ board_paragraphs(struct html *h, const char *text)
     }
 }
 
-void
-board_fact(struct html *h, const char *label, const char *value, const char *id)
-{
-    html_elem(h, "dt", label, NULL);
-    html_elem(h, "dd", value, "id", id, NULL);
-}
-
 int
 board_reply_workdays(struct req *r)
 {
     PGresult *res = DBQ0(r, STMT_board_settings);
     return res && PQntuples(res) == 1 ? (int)db_getll(res, 0, 0) : 5;
-}
-
-/* A failed statement that is not a lost connection (the dispatcher answers
- * 503 for that): roll back and say so plainly. */
-static void
-fail(struct req *r)
-{
-    if (r->db_down)
-        return;
-    db_rollback(r);
-    page_error(r, 500, "系统出错", "系统暂时无法完成操作，请稍后再试。");
 }
 
 static void
@@ -225,7 +207,7 @@ board_policies_get(struct req *r)
     PGresult *res = *q ? DBQ(r, STMT_board_policy_search, q, dept, pg)
                        : DBQ(r, STMT_board_policy_list, dept, pg);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "政策留言板");
@@ -403,7 +385,7 @@ policy_page(struct req *r, struct form *f, int status)
     const char *pid = board_arg(r, 0);
     PGresult *res = DBQ(r, STMT_board_policy_get, pid);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(res) == 0) {
@@ -413,9 +395,9 @@ policy_page(struct req *r, struct form *f, int status)
     struct html *h = page_begin(r, db_get(res, 0, 1));
     html_open(h, "dl", "class", "facts", NULL);
     if (*db_get(res, 0, 2))
-        board_fact(h, "文号", db_get(res, 0, 2), "policy-doc-no");
-    board_fact(h, "发布部门", db_get(res, 0, 3), "policy-dept");
-    board_fact(h, "发布日期", db_get(res, 0, 5), "policy-date");
+        page_fact(h, "文号", db_get(res, 0, 2), "policy-doc-no");
+    page_fact(h, "发布部门", db_get(res, 0, 3), "policy-dept");
+    page_fact(h, "发布日期", db_get(res, 0, 5), "policy-date");
     html_close(h, "dl");
     html_open(h, "section", "aria-labelledby", "policy-text", "class",
               "document", NULL);
@@ -508,7 +490,7 @@ message_store(struct req *r, struct form *f, const struct new_message *m,
         return NULL;
     int once = form_once(r, &prior);
     if (once <= 0)
-        return once == 0 ? prior : (fail(r), NULL);
+        return once == 0 ? prior : (page_fail(r), NULL);
     PGresult *res =
         DBQ(r, STMT_board_message_create, pid, uid, m->kind, m->rating, m->body,
             m->is_public ? "true" : "false", parent);
@@ -527,7 +509,7 @@ message_store(struct req *r, struct form *f, const struct new_message *m,
         return NULL;
     }
     if (res == NULL)
-        return fail(r), NULL;
+        return page_fail(r), NULL;
     if (PQntuples(res) == 0) {
         db_rollback(r);
         not_found(r);
@@ -535,7 +517,7 @@ message_store(struct req *r, struct form *f, const struct new_message *m,
     }
     const char *loc = arena_printf(r->a, "/me/messages/%s", db_get(res, 0, 0));
     if (form_once_done(r, loc) != 0 || db_commit(r) != 0)
-        return fail(r), NULL;
+        return page_fail(r), NULL;
     return loc;
 }
 
@@ -662,17 +644,16 @@ own_facts(struct req *r, struct html *h, PGresult *res)
     html_elem(h, "a", db_get(res, 0, 2), "href",
               arena_printf(r->a, "/policies/%s", db_get(res, 0, 1)), NULL);
     html_close(h, "dd");
-    board_fact(h, "类型", board_kind_label(db_get(res, 0, 3)), "message-kind");
+    page_fact(h, "类型", board_kind_label(db_get(res, 0, 3)), "message-kind");
     if (db_getll(res, 0, 4) > 0)
-        board_fact(h, "评分",
-                   arena_printf(r->a, "%lld 分", db_getll(res, 0, 4)),
-                   "message-rating");
-    board_fact(h, "留言时间", db_get(res, 0, 9), "message-date");
-    board_fact(h, "是否公开", pub ? "同意公开" : "不公开", "message-public");
-    board_fact(h, "承办部门", db_get(res, 0, 18), "message-dept");
+        page_fact(h, "评分", arena_printf(r->a, "%lld 分", db_getll(res, 0, 4)),
+                  "message-rating");
+    page_fact(h, "留言时间", db_get(res, 0, 9), "message-date");
+    page_fact(h, "是否公开", pub ? "同意公开" : "不公开", "message-public");
+    page_fact(h, "承办部门", db_get(res, 0, 18), "message-dept");
     if (*db_get(res, 0, 17) && strcmp(status, "replied") != 0 &&
         strcmp(status, "rejected") != 0)
-        board_fact(h, "答复期限", db_get(res, 0, 17), "message-due");
+        page_fact(h, "答复期限", db_get(res, 0, 17), "message-due");
     html_close(h, "dl");
 }
 
@@ -718,7 +699,7 @@ own_page(struct req *r, struct form *f, int status)
     snprintf(uid, sizeof(uid), "%lld", (long long)r->user->id);
     PGresult *res = DBQ(r, STMT_board_message_own, mid, uid);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(res) == 0) {
@@ -785,7 +766,7 @@ board_rate_post(struct req *r)
     const char *mid = board_arg(r, 0);
     PGresult *res = DBQ(r, STMT_board_rate, mid, uid, sat, note);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     /* Rated already, not replied yet, or not the author's: the page says
@@ -803,7 +784,7 @@ board_followup_post(struct req *r)
     snprintf(uid, sizeof(uid), "%lld", (long long)r->user->id);
     PGresult *own = DBQ(r, STMT_board_message_own, mid, uid);
     if (own == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(own) == 0) {
@@ -896,7 +877,7 @@ board_faq_get(struct req *r)
     snprintf(pg, sizeof(pg), "%d", page);
     PGresult *res = DBQ(r, STMT_board_faq_list, q, pg);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "常见问题");
@@ -1006,7 +987,7 @@ board_faq_atom(struct req *r)
 {
     PGresult *res = DBQ0(r, STMT_board_faq_feed);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     int n = PQntuples(res);
@@ -1031,7 +1012,7 @@ board_policy_atom(struct req *r)
     PGresult *p = DBQ(r, STMT_board_policy_get, pid);
     PGresult *res = p ? DBQ(r, STMT_board_policy_feed, pid) : NULL;
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(p) == 0) {
@@ -1074,7 +1055,7 @@ board_stats_get(struct req *r)
     snprintf(ys, sizeof(ys), "%ld", year);
     PGresult *res = DBQ(r, STMT_board_stats, ys);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct html *h =

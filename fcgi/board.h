@@ -76,7 +76,5 @@ const char *board_arg(const struct req *r, int i);
 /* Paragraphs of a multi-line text (blank lines separate them). */
 void board_paragraphs(struct html *h, const char *text);
 /* A <ul class="facts"> row helper: <dt>label</dt><dd id=...>value</dd>. */
-void board_fact(struct html *h, const char *label, const char *value,
-                const char *id);
 
 #endif

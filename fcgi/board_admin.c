@@ -15,15 +15,6 @@
 #define REPLY_MAX  5000
 #define REASON_MAX 500
 
-static void
-fail(struct req *r)
-{
-    if (r->db_down)
-        return;
-    db_rollback(r);
-    page_error(r, 500, "系统出错", "系统暂时无法完成操作，请稍后再试。");
-}
-
 static const char *
 num(struct req *r, long long v)
 {
@@ -163,7 +154,7 @@ board_admin_messages_get(struct req *r)
     PGresult *res = DBQ(r, STMT_board_queue, is_admin(r) ? "true" : "false",
                         num(r, r->user->dept), status, dept, q, num(r, page));
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "留言办理");
@@ -346,14 +337,14 @@ detail_facts(struct req *r, struct html *h, PGresult *res)
     html_elem(h, "a", db_get(res, 0, 2), "href",
               arena_printf(r->a, "/policies/%s", db_get(res, 0, 1)), NULL);
     html_close(h, "dd");
-    board_fact(h, "类型", board_kind_label(db_get(res, 0, 3)), NULL);
+    page_fact(h, "类型", board_kind_label(db_get(res, 0, 3)), NULL);
     if (db_getll(res, 0, 4) > 0)
-        board_fact(h, "评分", arena_printf(r->a, "%s 分", db_get(res, 0, 4)),
-                   NULL);
-    board_fact(h, "留言人", db_get(res, 0, 18), NULL);
-    board_fact(h, "留言时间", db_get(res, 0, 9), NULL);
-    board_fact(h, "是否公开", pub ? "同意公开" : "不公开", NULL);
-    board_fact(h, "承办部门", db_get(res, 0, 14), "message-dept");
+        page_fact(h, "评分", arena_printf(r->a, "%s 分", db_get(res, 0, 4)),
+                  NULL);
+    page_fact(h, "留言人", db_get(res, 0, 18), NULL);
+    page_fact(h, "留言时间", db_get(res, 0, 9), NULL);
+    page_fact(h, "是否公开", pub ? "同意公开" : "不公开", NULL);
+    page_fact(h, "承办部门", db_get(res, 0, 14), "message-dept");
     html_elem(h, "dt", "答复期限", NULL);
     html_open(h, "dd", "id", "message-due", NULL);
     html_text(h, *db_get(res, 0, 15) ? db_get(res, 0, 15) : "日历未覆盖");
@@ -361,8 +352,8 @@ detail_facts(struct req *r, struct html *h, PGresult *res)
         html_elem(h, "strong", " 已超期", "class", "overdue-mark", NULL);
     html_close(h, "dd");
     if (*db_get(res, 0, 19))
-        board_fact(h, "留言人评价",
-                   board_satisfaction_label(db_get(res, 0, 19)), NULL);
+        page_fact(h, "留言人评价", board_satisfaction_label(db_get(res, 0, 19)),
+                  NULL);
     html_close(h, "dl");
 }
 
@@ -373,7 +364,7 @@ load_message(struct req *r, const char *mid)
 {
     PGresult *res = DBQ(r, STMT_board_message_staff, mid);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return NULL;
     }
     if (PQntuples(res) == 0) {
@@ -405,7 +396,7 @@ detail_page(struct req *r, PGresult *res, struct form *f, int status)
     html_close(h, "div");
     html_close(h, "section");
     if (strcmp(st, "rejected") == 0)
-        board_fact(h, "不予通过的原因", db_get(res, 0, 8), "message-reason");
+        page_fact(h, "不予通过的原因", db_get(res, 0, 8), "message-reason");
     if (strcmp(st, "replied") == 0) {
         html_open(h, "section", "aria-labelledby", "given-h", "class", "reply",
                   NULL);
@@ -446,7 +437,7 @@ board_admin_message_get(struct req *r)
      * staff is on the record. */
     if (audit(r, "board_message_view", arena_printf(r->a, "message:%s", mid),
               "") != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct form f;
@@ -461,10 +452,10 @@ act(struct req *r, PGresult *res, enum stmt s, const char *detail,
     const char *action, int n, const char *const *params)
 {
     if (db_begin(r) != 0)
-        return fail(r), -1;
+        return page_fail(r), -1;
     PGresult *u = db_exec(r, s, n, params);
     if (u == NULL)
-        return fail(r), -1;
+        return page_fail(r), -1;
     if (PQntuples(u) == 0) {
         db_rollback(r);
         page_error(r, 409, "留言状态已变化",
@@ -474,7 +465,7 @@ act(struct req *r, PGresult *res, enum stmt s, const char *detail,
     if (audit(r, action, arena_printf(r->a, "message:%s", db_get(res, 0, 0)),
               detail) != 0 ||
         db_commit(r) != 0)
-        return fail(r), -1;
+        return page_fail(r), -1;
     return 1;
 }
 
@@ -560,7 +551,7 @@ board_admin_transfer_post(struct req *r)
     const char *to = req_param(r, "to_dept");
     PGresult *d = to && *to ? DBQ(r, STMT_board_dept_id, to) : NULL;
     if (d == NULL && r->sqlstate != NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (d == NULL || PQntuples(d) == 0)
@@ -672,7 +663,7 @@ policies_page(struct req *r, struct form *f, int status)
         DBQ(r, STMT_board_policy_admin_list, is_admin(r) ? "true" : "false",
             num(r, r->user->dept), num(r, page));
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "政策文件管理");
@@ -754,12 +745,12 @@ board_admin_policies_post(struct req *r)
         return;
     }
     if (db_begin(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     int once = form_once(r, &prior);
     if (once < 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (once == 0) {
@@ -776,7 +767,7 @@ board_admin_policies_post(struct req *r)
         return;
     }
     if (res == NULL || PQntuples(res) != 1) {
-        fail(r);
+        page_fail(r);
         return;
     }
     const char *loc = arena_printf(r->a, "/policies/%s", db_get(res, 0, 0));
@@ -784,7 +775,7 @@ board_admin_policies_post(struct req *r)
               arena_printf(r->a, "policy:%s", db_get(res, 0, 0)),
               p.title) != 0 ||
         form_once_done(r, loc) != 0 || db_commit(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, loc);
@@ -798,7 +789,7 @@ load_policy(struct req *r, const char *pid)
 {
     PGresult *res = DBQ(r, STMT_board_policy_get, pid);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return NULL;
     }
     if (PQntuples(res) == 0) {
@@ -862,7 +853,7 @@ board_admin_policy_post(struct req *r)
         return;
     }
     if (db_begin(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     PGresult *res = DBQ(r, STMT_board_policy_update, pid, p.title, p.doc_no,
@@ -877,7 +868,7 @@ board_admin_policy_post(struct req *r)
         audit(r, "board_policy_edit", arena_printf(r->a, "policy:%s", pid),
               p.title) != 0 ||
         db_commit(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, arena_printf(r->a, "/policies/%s", pid));
@@ -995,12 +986,12 @@ board_admin_faq_post(struct req *r)
         return;
     }
     if (db_begin(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     int once = form_once(r, &prior);
     if (once < 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (once == 0) {
@@ -1017,13 +1008,13 @@ board_admin_faq_post(struct req *r)
         return;
     }
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     if (audit(r, "board_faq_create",
               arena_printf(r->a, "faq:%s", db_get(res, 0, 0)), q) != 0 ||
         form_once_done(r, "/faq") != 0 || db_commit(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, "/faq");
@@ -1039,7 +1030,7 @@ words_page(struct req *r, struct form *f, int status)
         NULL,   true,     30};
     PGresult *res = DBQ0(r, STMT_board_words_list);
     if (res == NULL) {
-        fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "敏感词");
@@ -1088,7 +1079,7 @@ board_admin_words_post(struct req *r)
         return;
     }
     if (db_begin(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     PGresult *res = del ? DBQ(r, STMT_board_word_delete, w)
@@ -1097,7 +1088,7 @@ board_admin_words_post(struct req *r)
         (PQntuples(res) > 0 &&
          audit(r, del ? "board_word_delete" : "board_word_add", "", w) != 0) ||
         db_commit(r) != 0) {
-        fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, "/admin/sensitive-words");

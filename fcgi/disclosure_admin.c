@@ -350,29 +350,24 @@ open_col(struct req *r, PGresult *rec, int col, const char *name)
 }
 
 static void
-fact(struct html *h, const char *dt, const char *dd, const char *id)
-{
-    html_elem(h, "dt", dt, NULL);
-    html_elem(h, "dd", dd, "id", id, NULL);
-}
-
-static void
 record_applicant(struct req *r, struct html *h, PGresult *rec)
 {
     html_elem(h, "h2", "申请人（完整信息，查看已记录）", NULL);
     html_open(h, "dl", "class", "facts", NULL);
-    fact(h, "申请人类型",
-         dlabel(dapplicant_types, N(dapplicant_types), db_get(rec, 0, DR_TYPE)),
-         NULL);
-    fact(h, "姓名或单位名称", db_get(rec, 0, DR_NAME), "applicant-name");
+    page_fact(
+        h, "申请人类型",
+        dlabel(dapplicant_types, N(dapplicant_types), db_get(rec, 0, DR_TYPE)),
+        NULL);
+    page_fact(h, "姓名或单位名称", db_get(rec, 0, DR_NAME), "applicant-name");
     if (*db_get(rec, 0, DR_ORG))
-        fact(h, "统一社会信用代码", db_get(rec, 0, DR_ORG), NULL);
-    fact(h, "证件号码", open_col(r, rec, DR_ID_ENC, "id_enc"), "applicant-id");
-    fact(h, "联系电话", open_col(r, rec, DR_PHONE_ENC, "phone_enc"),
-         "applicant-phone");
-    fact(h, "电子邮箱", open_col(r, rec, DR_EMAIL_ENC, "email_enc"), NULL);
-    fact(h, "通信地址", open_col(r, rec, DR_ADDRESS_ENC, "address_enc"),
-         "applicant-address");
+        page_fact(h, "统一社会信用代码", db_get(rec, 0, DR_ORG), NULL);
+    page_fact(h, "证件号码", open_col(r, rec, DR_ID_ENC, "id_enc"),
+              "applicant-id");
+    page_fact(h, "联系电话", open_col(r, rec, DR_PHONE_ENC, "phone_enc"),
+              "applicant-phone");
+    page_fact(h, "电子邮箱", open_col(r, rec, DR_EMAIL_ENC, "email_enc"), NULL);
+    page_fact(h, "通信地址", open_col(r, rec, DR_ADDRESS_ENC, "address_enc"),
+              "applicant-address");
     html_close(h, "dl");
 }
 
@@ -587,7 +582,7 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
         html_close(h, "p");
     }
     html_open(h, "dl", "class", "facts", NULL);
-    fact(h, "申请编号", no, "tracking-no");
+    page_fact(h, "申请编号", no, "tracking-no");
     html_elem(h, "dt", "当前状态", NULL);
     html_elem(h, "dd", dstate_label(s), "id", "request-state", "data-state",
               dstate_key(s), NULL);
@@ -600,13 +595,13 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
     if (strcmp(db_get(rec, 0, DR_OVERDUE), "t") == 0)
         html_elem(h, "strong", "（已超期）", "class", "late", NULL);
     html_close(h, "dd");
-    fact(h, "收到日期", db_get(rec, 0, DR_RECEIVED), NULL);
-    fact(h, "收到方式",
-         dlabel(channels, N(channels), db_get(rec, 0, DR_CHANNEL)), NULL);
-    fact(h, "承办部门", db_get(rec, 0, DR_DEPT), NULL);
+    page_fact(h, "收到日期", db_get(rec, 0, DR_RECEIVED), NULL);
+    page_fact(h, "收到方式",
+              dlabel(channels, N(channels), db_get(rec, 0, DR_CHANNEL)), NULL);
+    page_fact(h, "承办部门", db_get(rec, 0, DR_DEPT), NULL);
     if (s == DS_CLOSED) {
         const char *o = doutcome_label(db_get(rec, 0, DR_OUTCOME));
-        fact(h, "办理结果", o ? o : "", "request-outcome");
+        page_fact(h, "办理结果", o ? o : "", "request-outcome");
     }
     html_close(h, "dl");
     ddue_explain(r, h, rec);

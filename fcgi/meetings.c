@@ -20,13 +20,6 @@ meeting_num(struct req *r, long long v)
     return arena_printf(r->a, "%lld", v);
 }
 
-void
-meeting_fail(struct req *r)
-{
-    if (!r->db_down)
-        page_error(r, 500, "系统繁忙", "系统出了点问题，请稍后再试。");
-}
-
 static bool
 db_bool(PGresult *res, int row, int col)
 {
@@ -38,7 +31,7 @@ meeting_load(struct req *r)
 {
     PGresult *res = DBQ(r, STMT_meeting_get, r->args[0]);
     if (res == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return NULL;
     }
     if (PQntuples(res) != 1) {
@@ -144,21 +137,14 @@ meeting_mask_name(struct arena *a, const char *name)
     return out;
 }
 
-static void
-fact(struct html *h, const char *dt, const char *dd, const char *id)
-{
-    html_elem(h, "dt", dt, NULL);
-    html_elem(h, "dd", dd, "id", id, NULL);
-}
-
 void
 meeting_facts(struct html *h, const struct meeting *m)
 {
     html_open(h, "dl", "class", "facts", NULL);
-    fact(h, "议题", m->topic, "meeting-topic");
-    fact(h, "承办部门", m->dept, "meeting-dept");
-    fact(h, "会议时间", m->starts_at, "meeting-time");
-    fact(h, "会议地点", m->place, "meeting-place");
+    page_fact(h, "议题", m->topic, "meeting-topic");
+    page_fact(h, "承办部门", m->dept, "meeting-dept");
+    page_fact(h, "会议时间", m->starts_at, "meeting-time");
+    page_fact(h, "会议地点", m->place, "meeting-place");
     html_elem(h, "dt", "公众代表席位", NULL);
     html_open(h, "dd", "id", "meeting-seats", NULL);
     html_textf(h,
@@ -172,7 +158,7 @@ meeting_facts(struct html *h, const struct meeting *m)
     html_text(h, m->apply_until);
     html_close(h, "dd");
     if (*m->eligibility)
-        fact(h, "报名条件", m->eligibility, "meeting-eligibility");
+        page_fact(h, "报名条件", m->eligibility, "meeting-eligibility");
     html_close(h, "dl");
 }
 
@@ -281,7 +267,7 @@ meetings_list_get(struct req *r)
     int page = req_page(r);
     PGresult *res = DBQ(r, STMT_meeting_list, meeting_num(r, page));
     if (res == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "公众代表列席会议");
@@ -564,7 +550,7 @@ meeting_draw_get(struct req *r)
     PGresult *c = DBQ(r, STMT_meeting_commitment_get, id);
     PGresult *d = c ? DBQ(r, STMT_meeting_draw_get, id) : NULL;
     if (d == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, arena_printf(r->a, "抽选：%s", m->topic));

@@ -75,9 +75,6 @@ struct meeting {
 /* Loads the meeting of r->args[0]; NULL with a 404 page (or the db error
  * handled) if there is none. */
 struct meeting *meeting_load(struct req *r);
-/* Answers 500 unless the database is down (then the dispatcher answers
- * 503). For statement failures the handler did not expect. */
-void meeting_fail(struct req *r);
 /* Plain-language labels of the closed sets. */
 const char *meeting_category_label(const char *c);
 const char *meeting_status_label(const char *s);

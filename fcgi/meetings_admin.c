@@ -67,12 +67,12 @@ tx_once(struct req *r)
 {
     const char *prior;
     if (db_begin(r) != 0) {
-        meeting_fail(r);
+        page_fail(r);
         return -1;
     }
     int once = form_once(r, &prior);
     if (once < 0)
-        meeting_fail(r);
+        page_fail(r);
     if (once == 0)
         resp_redirect(r, prior);
     return once;
@@ -85,7 +85,7 @@ tx_done(struct req *r, const char *action, const char *object,
 {
     if (audit(r, action, object, detail) != 0 || form_once_done(r, loc) != 0 ||
         db_commit(r) != 0) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, loc);
@@ -146,7 +146,7 @@ meetings_admin_list_get(struct req *r)
                         u->role == ROLE_ADMIN ? "true" : "false",
                         meeting_num(r, u->dept), meeting_num(r, page));
     if (res == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "列席会议管理");
@@ -273,7 +273,7 @@ new_form(struct req *r, struct form *f, int status)
     size_t nd = 0;
     struct choice *depts = dept_choices(r, &nd);
     if (depts == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "发布列席会议");
@@ -402,7 +402,7 @@ meetings_admin_create_post(struct req *r)
             meeting_num(r, n.seats), meeting_num(r, n.rg), meeting_num(r, n.rs),
             n.from, n.until, n.elig, n.desc, meeting_num(r, r->user->id));
     if (res == NULL || PQntuples(res) != 1) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     const char *id = db_get(res, 0, 0);
@@ -665,7 +665,7 @@ application_page(struct req *r, const struct meeting *m, struct form *f,
     PGresult *res =
         DBQ(r, STMT_meeting_application_get, meeting_num(r, m->id), r->args[1]);
     if (res == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(res) != 1) {
@@ -676,7 +676,7 @@ application_page(struct req *r, const struct meeting *m, struct form *f,
     if (audit(r, "meeting_application_view",
               arena_printf(r->a, "application %s", r->args[1]),
               m->topic) != 0) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     buf_clear(&r->resp.body);
@@ -753,7 +753,7 @@ meetings_admin_review_post(struct req *r)
         else if (res != NULL)
             page_error(r, 404, "没有这份报名", "没有找到这份报名。");
         else
-            meeting_fail(r);
+            page_fail(r);
         return;
     }
     tx_done(r, "meeting_review",
@@ -816,7 +816,7 @@ meetings_admin_commit_post(struct req *r)
         if (lock != NULL)
             conflict(r, m, "名单已经公示，或仍有报名未审核。");
         else
-            meeting_fail(r);
+            page_fail(r);
         return;
     }
     struct draw_quotas q = {(int)db_getll(lock, 0, 0),
@@ -827,13 +827,13 @@ meetings_admin_commit_post(struct req *r)
     const char *body = e ? draw_commitment(r->a, m->id, &q, e, n) : NULL;
     char hash[DRAW_HEX];
     if (body == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     draw_sha256_hex(body, strlen(body), hash);
     if (DBQ(r, STMT_meeting_commitment_add, id, body, hash,
             meeting_num(r, r->user->id)) == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     tx_done(r, "meeting_commit", arena_printf(r->a, "meeting %s", id),
@@ -856,7 +856,7 @@ draw_store(struct req *r, const struct meeting *m, const char *inputs)
     size_t n;
     if (c == NULL || PQntuples(c) != 1 ||
         draw_parse(r->a, db_get(c, 0, 0), &mid, &q, &e, &n) != 0) {
-        meeting_fail(r);
+        page_fail(r);
         return false;
     }
     unsigned char seed[32];
@@ -873,14 +873,14 @@ draw_store(struct req *r, const struct meeting *m, const char *inputs)
         if (d != NULL)
             conflict(r, m, "这个会议已经抽选过了，抽选只能进行一次。");
         else
-            meeting_fail(r);
+            page_fail(r);
         return false;
     }
     for (size_t i = 0; i < k; i++)
         if (DBQ(r, STMT_meeting_seat_add, id, meeting_num(r, (long long)i + 1),
                 meeting_num(r, p[i].aid),
                 draw_quota_name(p[i].quota)) == NULL) {
-            meeting_fail(r);
+            page_fail(r);
             return false;
         }
     return true;
@@ -956,7 +956,7 @@ meetings_admin_feedback_post(struct req *r)
         bool fk = r->sqlstate && strcmp(r->sqlstate, "23503") == 0;
         db_rollback(r);
         if (!fk) {
-            meeting_fail(r);
+            page_fail(r);
             return;
         }
         form_error(&f, "application_id", "请选择一位列席代表");
@@ -989,7 +989,7 @@ meetings_admin_decision_post(struct req *r)
         return;
     if (DBQ(r, STMT_meeting_decision_set, meeting_num(r, m->id), text) ==
         NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     tx_done(r, "meeting_decision", arena_printf(r->a, "meeting %lld", m->id),

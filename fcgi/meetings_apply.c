@@ -62,7 +62,7 @@ apply_form(struct req *r, const struct meeting *m, struct form *f, int status)
     size_t ns = 0;
     struct choice *streets = street_choices(r, &ns);
     if (streets == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "报名列席会议");
@@ -145,7 +145,7 @@ meeting_apply_get(struct req *r)
     (void)req_user(r);
     long long aid = existing_application(r, m);
     if (aid < 0) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     const char *why = aid > 0 ? "您已经报名了这个会议，每人只能报名一次。"
@@ -218,13 +218,13 @@ apply_store(struct req *r, const struct meeting *m, const struct application *a)
     unsigned char *enc =
         crypt_seal(r->a, ks, PHONE_CTX, a->phone, strlen(a->phone), &elen);
     if (db_begin(r) != 0) {
-        meeting_fail(r);
+        page_fail(r);
         return NULL;
     }
     int once = form_once(r, &prior);
     if (once <= 0) {
         if (once < 0)
-            meeting_fail(r);
+            page_fail(r);
         return once == 0 ? prior : NULL;
     }
     PGresult *res = DBQ(
@@ -245,13 +245,13 @@ apply_store(struct req *r, const struct meeting *m, const struct application *a)
         else if (strcmp(st, "P0M02") == 0)
             apply_refused(r, m, "报名名单已经公示，这次报名没有保存。", 0);
         else
-            meeting_fail(r);
+            page_fail(r);
         return NULL;
     }
     const char *loc =
         arena_printf(r->a, "/me/applications/%lld", db_getll(res, 0, 0));
     if (form_once_done(r, loc) != 0 || db_commit(r) != 0) {
-        meeting_fail(r);
+        page_fail(r);
         return NULL;
     }
     return loc;
@@ -340,7 +340,7 @@ meeting_my_application_get(struct req *r)
     PGresult *res = DBQ(r, STMT_meeting_application_mine, r->args[0],
                         meeting_num(r, u->id));
     if (res == NULL) {
-        meeting_fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(res) != 1) {

@@ -23,14 +23,6 @@ static const struct field f_phone = {
     "tel",   true,
     20};
 
-void
-om_fail(struct req *r)
-{
-    if (!r->db_down)
-        page_error(r, 500, "暂时无法完成",
-                   "系统出了点问题，您的操作没有完成。请稍后再试。");
-}
-
 static bool
 is_true(PGresult *res, int row, int col)
 {
@@ -42,7 +34,7 @@ om_act_load(struct req *r, const char *id, struct om_act *a)
 {
     PGresult *res = DBQ(r, STMT_om_get, id);
     if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
         return -1;
     }
     if (PQntuples(res) != 1) {
@@ -93,13 +85,6 @@ om_status_label(const char *s)
     return s;
 }
 
-static void
-fact(struct html *h, const char *dt, const char *dd, const char *id)
-{
-    html_elem(h, "dt", dt, NULL);
-    html_elem(h, "dd", dd, "id", id, NULL);
-}
-
 void
 om_act_facts(struct html *h, const struct om_act *a)
 {
@@ -112,7 +97,7 @@ om_act_facts(struct html *h, const struct om_act *a)
     html_text(h, strncmp(a->starts, a->ends, 10) == 0 ? a->ends + 11 : a->ends);
     html_close(h, "dd");
     if (*a->place)
-        fact(h, "地点", a->place, "om-place");
+        page_fact(h, "地点", a->place, "om-place");
     if (*a->url) {
         html_elem(h, "dt", "线上参加", NULL);
         html_open(h, "dd", "id", "om-url", NULL);
@@ -120,7 +105,7 @@ om_act_facts(struct html *h, const struct om_act *a)
                   NULL);
         html_close(h, "dd");
     }
-    fact(h, "主办部门", a->dept_name, "om-dept");
+    page_fact(h, "主办部门", a->dept_name, "om-dept");
     html_elem(h, "dt", "名额", NULL);
     html_open(h, "dd", NULL);
     html_textf(h, "共 %ld 个，", a->capacity);
@@ -131,9 +116,9 @@ om_act_facts(struct html *h, const struct om_act *a)
     if (a->waiting > 0)
         html_textf(h, "（%ld 人候补）", a->waiting);
     html_close(h, "dd");
-    fact(h, "报名截止", a->signup_until, "om-deadline");
+    page_fact(h, "报名截止", a->signup_until, "om-deadline");
     if (*a->access)
-        fact(h, "无障碍服务", a->access, "om-access");
+        page_fact(h, "无障碍服务", a->access, "om-access");
     html_close(h, "dl");
 }
 
@@ -225,7 +210,7 @@ om_list_get(struct req *r)
     snprintf(ys, sizeof(ys), "%ld", year);
     PGresult *res = DBQ(r, STMT_om_list_year, ys);
     if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h =
@@ -543,7 +528,7 @@ om_signup_post(struct req *r)
     const char *loc =
         om_signup_store(r, a.id, req_user(r)->id, 0, name, phone, &dup);
     if (loc == NULL) {
-        om_fail(r);
+        page_fail(r);
     } else if (*loc != '\0') {
         resp_redirect(r, loc);
     } else if (dup != NULL) {
@@ -598,7 +583,7 @@ om_vote_post(struct req *r)
     if (got == 1) {
         resp_redirect(r, prior);
     } else if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
     } else {
         form_init(&f, r, false);
         activity_page(r, &a, &f, 409,
@@ -618,7 +603,7 @@ om_ranking_get(struct req *r)
     snprintf(ys, sizeof(ys), "%ld", year);
     PGresult *res = DBQ(r, STMT_om_ranking, ys);
     if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h =

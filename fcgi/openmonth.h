@@ -61,9 +61,6 @@ struct om_act {
  * -1 database error (page set). */
 int om_act_load(struct req *r, const char *id, struct om_act *a)
     __attribute__((warn_unused_result));
-/* A 500 page unless the connection is gone (then the dispatcher answers
- * 503). For a failed statement. */
-void om_fail(struct req *r);
 /* Time and place of an activity as a definition list. */
 void om_act_facts(struct html *h, const struct om_act *a);
 /* Chinese label of a sign-up status. */

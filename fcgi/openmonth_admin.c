@@ -84,7 +84,7 @@ om_admin_list_get(struct req *r)
     PGresult *res =
         DBQ(r, STMT_om_admin_list, all, dept, arena_printf(r->a, "%d", page));
     if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     struct html *h = page_begin(r, "政府开放月 · 活动管理");
@@ -159,7 +159,7 @@ new_form(struct req *r, struct form *f, int status)
 {
     PGresult *depts = DBQ0(r, STMT_dept_list);
     if (depts == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     struct user *u = req_user(r);
@@ -342,7 +342,7 @@ om_admin_create_post(struct req *r)
     }
     const char *loc = create_store(r, &n);
     if (loc == NULL)
-        om_fail(r);
+        page_fail(r);
     else
         resp_redirect(r, loc);
 }
@@ -646,12 +646,12 @@ om_admin_checkin_post(struct req *r)
     char staff[24];
     snprintf(staff, sizeof(staff), "%lld", (long long)req_user(r)->id);
     if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, a.id) == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     PGresult *res = DBQ(r, STMT_om_checkin, sid, a.id, staff);
     if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(res) != 1) {
@@ -665,7 +665,7 @@ om_admin_checkin_post(struct req *r)
         audit(r, "om_checkin", arena_printf(r->a, "open-month/%s", a.id),
               db_get(s, 0, 4)) != 0 ||
         db_commit(r) != 0) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, arena_printf(r->a, "/admin/open-month/%s?checkin=%s", a.id,
@@ -698,7 +698,7 @@ om_admin_proxy_post(struct req *r)
     const char *loc =
         om_signup_store(r, a.id, 0, req_user(r)->id, name, phone, &dup);
     if (loc == NULL) {
-        om_fail(r);
+        page_fail(r);
     } else if (*loc != '\0') {
         resp_redirect(r, loc);
     } else {
@@ -720,7 +720,7 @@ om_admin_ticket_get(struct req *r)
         return;
     PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
     if (t == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     if (PQntuples(t) != 1 || strcmp(db_get(t, 0, 1), a.id) != 0) {
@@ -744,7 +744,7 @@ om_admin_noshow_post(struct req *r)
         return;
     }
     if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, a.id) == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     PGresult *res = DBQ(r, STMT_om_mark_noshows, a.id);
@@ -752,7 +752,7 @@ om_admin_noshow_post(struct req *r)
         audit(r, "om_no_shows", arena_printf(r->a, "open-month/%s", a.id),
               arena_printf(r->a, "%d", PQntuples(res))) != 0 ||
         db_commit(r) != 0) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, loc);
@@ -768,13 +768,13 @@ om_admin_csv_get(struct req *r)
         return;
     PGresult *res = DBQ(r, STMT_om_csv, a.id);
     if (res == NULL) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     if (audit(r, "om_csv_download", arena_printf(r->a, "open-month/%s", a.id),
               arena_printf(r->a, "%d 条报名，含完整手机号", PQntuples(res))) !=
         0) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     struct buf *b = &r->resp.body;

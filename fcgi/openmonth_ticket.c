@@ -166,7 +166,7 @@ own_ticket(struct req *r)
 {
     PGresult *t = DBQ(r, STMT_om_ticket, r->args[0]);
     if (t == NULL) {
-        om_fail(r);
+        page_fail(r);
         return NULL;
     }
     if (PQntuples(t) != 1 || db_getll(t, 0, T_USER) != req_user(r)->id) {
@@ -220,7 +220,7 @@ om_cancel_post(struct req *r)
         return;
     }
     if (cancel_store(r, db_get(t, 0, T_ACT), db_get(t, 0, T_ID)) != 0) {
-        om_fail(r);
+        page_fail(r);
         return;
     }
     resp_redirect(r, loc);

@@ -134,6 +134,24 @@ page_end(struct req *r, struct html *h)
 }
 
 void
+page_fact(struct html *h, const char *label, const char *value, const char *id)
+{
+    html_elem(h, "dt", label, NULL);
+    html_elem(h, "dd", value, "id", id, NULL);
+}
+
+void
+page_fail(struct req *r)
+{
+    if (r->db_down)
+        return;
+    db_rollback(r);
+    page_error(r, 500, "系统出错",
+               "处理您的请求时出现错误，您提交的内容没有被保存。"
+               "请稍后再试；如一直出现，请拨打 12345 反映。");
+}
+
+void
 page_error(struct req *r, int status, const char *title, const char *msg)
 {
     buf_clear(&r->resp.body);

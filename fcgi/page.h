@@ -17,6 +17,12 @@
 struct html *page_begin(struct req *r, const char *title);
 /* Is the large-text, high-contrast mode on (cookie gk_mode=large)? */
 bool page_large(const struct req *r);
+/* One <dt>label</dt><dd id="id">value</dd> row of a <dl class="facts">. */
+void page_fact(struct html *h, const char *label, const char *value,
+               const char *id);
+/* A failed statement that was not a lost connection (then the dispatcher
+ * answers 503): roll back and answer 500 with a plain message. */
+void page_fail(struct req *r);
 /* Closes <main>, adds the footer. */
 void page_end(struct req *r, struct html *h);
 /* A whole page for an error status with a plain-language message. */

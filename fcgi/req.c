@@ -291,14 +291,10 @@ req_handle(struct worker *w, FCGX_Request *f, struct arena *a)
     resp_init(r);
     if (parse_head(r) == 0)
         dispatch(r);
-    if (!r->db_down && r->resp.status == 0 && r->resp.body.len == 0) {
-        /* A handler gave up without an answer (a failed statement that
-         * was not a lost connection): say so, never an empty 200. */
-        db_rollback(r);
-        page_error(r, 500, "系统出错",
-                   "处理您的请求时出现错误，您提交的内容没有被保存。"
-                   "请稍后再试；如一直出现，请拨打 12345 反映。");
-    }
+    /* A handler that gave up without an answer gets a 500, never an
+     * empty 200. */
+    if (!r->db_down && r->resp.status == 0 && r->resp.body.len == 0)
+        page_fail(r);
     if (r->db_down) {
         db_rollback(r);
         service_unavailable(r);

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "board.h"
 #include "buf.h"
+#include "page.h"
 #include "html.h"
 
 struct fx {
@@ -85,7 +86,7 @@ static void
 test_fact(void **state)
 {
     struct fx *f = *state;
-    board_fact(&f->h, "文号", "长府办〔2024〕12号", "policy-doc-no");
+    page_fact(&f->h, "文号", "长府办〔2024〕12号", "policy-doc-no");
     assert_string_equal(buf_cstr(&f->out),
                         "<dt>文号</dt><dd id=\"policy-doc-no\">"
                         "长府办〔2024〕12号</dd>");
