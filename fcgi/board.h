@@ -56,9 +56,8 @@ void board_admin_tile(struct req *r, struct html *h);
 /* ---- command line (board_import.c) ---- */
 /* gongkai import-policies FILE.xml: 0 ok, 1 refused (nothing written). */
 int board_cli_import(int argc, char **argv);
-/* gongkai board-seed [--policies N] [--messages M]: synthetic load for
- * `make bench`; board_seed() is what a shared `gongkai seed` calls. */
-int board_cli_seed(int argc, char **argv);
+/* Synthetic policies and messages for `make bench`: `gongkai seed
+ * --policies N --messages M` (seed.c) calls it. */
 int board_seed(PGconn *c, long policies, long messages);
 /* demo_steps: the sample policies and a few messages and replies. */
 struct keys;

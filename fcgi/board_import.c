@@ -511,36 +511,3 @@ board_seed(PGconn *c, long policies, long messages)
     PQclear(u);
     return rc;
 }
-
-int
-board_cli_seed(int argc, char **argv)
-{
-    long policies = 1000, messages = 1000000;
-    for (int i = 1; i < argc; i++) {
-        bool more = i + 1 < argc;
-        if (more && strcmp(argv[i], "--policies") == 0 &&
-            valid_int(argv[i + 1], 1, 1000000, &policies))
-            i++;
-        else if (more && strcmp(argv[i], "--messages") == 0 &&
-                 valid_int(argv[i + 1], 0, 100000000, &messages))
-            i++;
-        else {
-            printf("usage: gongkai board-seed [--policies N] [--messages M]\n"
-                   "  synthetic policies (seed-1..N) and M messages, half "
-                   "replied, for benchmarks\n");
-            return strcmp(argv[i], "--help") == 0 ? 0 : 2;
-        }
-    }
-    PGconn *c = PQconnectdb(cfg.owner_dsn);
-    if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "gongkai: cannot connect: %s", PQerrorMessage(c));
-        PQfinish(c);
-        return 1;
-    }
-    int rc = board_seed(c, policies, messages) == 0 ? 0 : 1;
-    if (rc == 0)
-        printf("board: %ld policies, %ld messages seeded\n", policies,
-               messages);
-    PQfinish(c);
-    return rc;
-}

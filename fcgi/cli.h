@@ -8,5 +8,7 @@
 int cli_staff_add(int argc, char **argv);
 int cli_demo(void);
 int cli_routes(void);
+/* seed.c: `gongkai seed`, synthetic data for benchmarks */
+int cli_seed(int argc, char **argv);
 
 #endif

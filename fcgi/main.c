@@ -34,8 +34,8 @@ static const char usage[] =
     "                     the annual report of disclosure requests\n"
     "  import-policies FILE.xml\n"
     "                     load policy documents (validated whole first)\n"
-    "  board-seed --policies N --messages M\n"
-    "                     synthetic board data for benchmarks\n"
+    "  seed [--policies N] [--messages M] ...\n"
+    "                     synthetic data for benchmarks (seed --help)\n"
     "environment: GONGKAI_VAR (default ./var), GONGKAI_DSN, "
     "GONGKAI_OWNER_DSN,\n  GONGKAI_KEYS, GONGKAI_SOCKET, GONGKAI_WORKERS "
     "(see README.md)\n";
@@ -86,6 +86,8 @@ main(int argc, char **argv)
     bool help = argc > 2 && strcmp(argv[2], "--help") == 0;
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "seed") == 0) /* its own --help lists every module's */
+        return cli_seed(argc - 1, argv + 1);
     if (help) {
         fputs(usage, stdout);
         return 0;
@@ -106,8 +108,6 @@ main(int argc, char **argv)
     /* board: */
     if (strcmp(cmd, "import-policies") == 0)
         return board_cli_import(argc - 1, argv + 1);
-    if (strcmp(cmd, "board-seed") == 0)
-        return board_cli_seed(argc - 1, argv + 1);
     /* disclosure: */
     if (strcmp(cmd, "report") == 0 && argc > 2 &&
         strcmp(argv[2], "disclosure-annual") == 0)

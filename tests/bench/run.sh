@@ -16,7 +16,7 @@
 # Knobs (environment): BENCH_VAR (default $repo/var-bench), BENCH_PORT (8099),
 # BENCH_DURATION (10, seconds per run), BENCH_WARMUP (2), BENCH_CONNS ("32 64"),
 # BENCH_THREADS (2), BENCH_WORKERS (2 x cores, for the app and each responder),
-# BENCH_INSTANCE (scripts/instance.sh), CC (cc).
+# BENCH_INSTANCE (scripts/instance.sh), CC (cc), BENCH_MODULES (all: tests/bench/module-*.sh).
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and by timeout(1).
 set -euo pipefail
 
@@ -328,6 +328,32 @@ ratio() { # a / b, or "-" when either is missing
     done
     printf 'rss_app_max_mib\t%s\nrss_app_mean_mib\t%s\n' "$app_max" "$app_mean"
 } >"$out/results.tsv"
+
+# ---- module sections: tests/bench/module-*.sh ----------------------------------------------
+# Each module's script measures its own pages against the baselines above, on this instance
+# (it seeds what it needs with `gongkai seed`), prints its section and exits non-zero only when
+# something failed to run. BENCH_MODULES="board disclosure" picks some; "none" skips them all.
+# They get: BENCH_BASE (URL), GONGKAI_VAR, BENCH_OUT (a directory of their own), BENCH_DURATION,
+# BENCH_WARMUP, BENCH_THREADS, BENCH_CONNS, and the baselines' req/s per conns as
+# BENCH_QUERY_RPS / BENCH_HELLO_RPS / BENCH_STATIC_RPS ("32=6192 64=6164").
+rps_list() { local c l=""; for c in $conns; do l+="${l:+ }$c=${rps[$1,$c]:-}"; done; echo "$l"; }
+export BENCH_BASE=$base BENCH_DURATION=$duration BENCH_WARMUP=$warmup BENCH_THREADS=$threads \
+    BENCH_CONNS=$conns BENCH_QUERY_RPS=$(rps_list 3) BENCH_HELLO_RPS=$(rps_list 2) \
+    BENCH_STATIC_RPS=$(rps_list 1) GONGKAI_BIN=$repo/bin/gongkai
+wanted=${BENCH_MODULES:-all}
+for script in tests/bench/module-*.sh; do
+    [ -f "$script" ] || continue
+    m=$(basename "$script" .sh)
+    m=${m#module-}
+    [ "$wanted" = all ] || [[ " $wanted " == *" $m "* ]] || continue
+    mkdir -p "$out/$m"
+    say ""
+    say "== $m ($script) =="
+    if ! BENCH_OUT=$out/$m bash "$script" 2>&1 | tee "$out/$m/report.txt"; then
+        say "bench: $script failed, see $out/$m/" >&2
+        status=1
+    fi
+done
 
 [ "$status" = 0 ] || say "bench: some targets failed to run; the figures above are incomplete" >&2
 exit "$status"

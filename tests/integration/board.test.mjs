@@ -554,9 +554,9 @@ test('import-policies: no DOCTYPE, no entities, no network', () => {
   assert.match(broken.err, /broken\.xml:\d+: /);
 });
 
-test('board-seed loads synthetic policies and messages for the benchmarks', async () => {
-  const out = gongkai(['board-seed', '--policies', '3', '--messages', '40']);
-  assert.match(out, /3 policies, 40 messages seeded/);
+test('gongkai seed loads synthetic policies and messages for the benchmarks', async () => {
+  const out = gongkai(['seed', '--policies', '3', '--messages', '40']);
+  assert.match(out, /board 3 policies, 40 messages/);
   assert.equal(psql(`SELECT count(*) FROM board_policies WHERE import_key LIKE 'seed-%'`), '3');
   assert.equal(psql(`SELECT count(*) || '/' || count(body_public) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '40/20');
   const p = await new Client().get(`/policies/${policyId('seed-1')}`);
