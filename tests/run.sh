@@ -2,7 +2,7 @@
 # Runs the integration and browser tests against a throwaway instance built
 # from scratch: its own PostgreSQL cluster, the sanitizer build of the
 # workers, the real nginx. Stops everything it started, whatever happens.
-#   tests/run.sh [integration|browser|all]
+#   tests/run.sh [integration|browser|all | FILE.test.mjs...]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 what=${1:-all}
@@ -41,6 +41,7 @@ case $what in
     integration) files=("$repo"/tests/integration/*.test.mjs) ;;
     browser) files=("$repo"/tests/browser/*.test.mjs) ;;
     all) files=("$repo"/tests/integration/*.test.mjs "$repo"/tests/browser/*.test.mjs) ;;
+    *) files=("$@") ;; # test files named on the command line
 esac
 # One file at a time: several tests change shared state (stop PostgreSQL,
 # kill workers, clear login throttling).
