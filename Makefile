@@ -127,6 +127,12 @@ bench: deps all
 faults: deps all
 	@tests/faults/run.sh
 
+# failover: primary + synchronous standby, workers on a two-host DSN; stop the
+# primary under load, promote the standby, no acknowledged write lost.
+.PHONY: failover
+failover: deps all
+	@tests/failover/run.sh
+
 # docs/screenshots: main pages, citizen and staff, normal and large text.
 screenshots: deps all
 	@scripts/deps.sh --browser --quiet

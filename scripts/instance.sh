@@ -314,6 +314,8 @@ EOF
 # TYPE  DATABASE  USER                       METHOD
 local   all       postgres                   peer map=admin
 local   gongkai   gongkai_owner,gongkai_app  scram-sha-256
+# failover: a streaming standby (pg_basebackup, walreceiver) connects as postgres, by peer too.
+local   replication  postgres                peer map=admin
 EOF
     {
         echo "# Written by scripts/instance.sh. OS users that may connect as the postgres superuser."
