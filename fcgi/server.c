@@ -218,6 +218,38 @@ drop_to(const char *user)
     return 0;
 }
 
+/* scale-out: libfcgi's FCGX_OpenSocket takes a unix socket path, or
+ * HOST:PORT for TCP (several worker hosts behind one nginx). A bare ":PORT"
+ * would listen on every interface, so it is refused: name the address
+ * (127.0.0.1:9000, or the LAN address nginx reaches). */
+static bool
+is_tcp(const char *addr)
+{
+    return strchr(addr, '/') == NULL && strchr(addr, ':') != NULL;
+}
+
+static int
+open_listener(const char *addr)
+{
+    if (is_tcp(addr) && addr[0] == ':') {
+        log_err("--socket %s would listen on every interface; give the "
+                "address too, e.g. 127.0.0.1%s",
+                addr, addr);
+        return -1;
+    }
+    if (!is_tcp(addr))
+        unlink(addr); /* a stale socket from a crash */
+    int sock = FCGX_OpenSocket(addr, 256);
+    if (sock < 0) {
+        log_err("cannot listen on %s", addr);
+        return -1;
+    }
+    /* nginx's workers run as another user and must be able to connect. */
+    if (!is_tcp(addr))
+        chmod(addr, 0666);
+    return sock;
+}
+
 int
 server_run(const char *socket_path, long workers, const char *run_as,
            struct keys *keys)
@@ -230,14 +262,9 @@ server_run(const char *socket_path, long workers, const char *run_as,
         log_err("FCGX_Init failed");
         return 1;
     }
-    unlink(socket_path); /* a stale socket from a crash */
-    int sock = FCGX_OpenSocket(socket_path, 256);
-    if (sock < 0) {
-        log_err("cannot listen on %s", socket_path);
+    int sock = open_listener(socket_path);
+    if (sock < 0)
         return 1;
-    }
-    /* nginx's workers run as another user and must be able to connect. */
-    chmod(socket_path, 0666);
     if (run_as != NULL && *run_as && drop_to(run_as) != 0)
         return 1;
     signal(SIGPIPE, SIG_IGN);
@@ -267,7 +294,8 @@ server_run(const char *socket_path, long workers, const char *run_as,
     }
     stop_all(&p);
     close(sock);
-    unlink(socket_path);
+    if (!is_tcp(socket_path))
+        unlink(socket_path);
     log_info("stopped");
     return 0;
 }
