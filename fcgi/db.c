@@ -106,6 +106,16 @@ db_exec(struct req *r, enum stmt s, int n, const char *const *params)
     if (PQstatus(w->pg) != CONNECTION_OK) {
         r->db_down = true;
         log_err("database connection lost during %s", stmt_defs[s].name);
+    } else if (strcmp(r->sqlstate, "25006") == 0) {
+        /* failover: the server became read-only under a live connection (an
+         * old primary fenced with default_transaction_read_only before a
+         * switchover). Answer 503 and drop the connection: the next request
+         * reconnects, and with target_session_attrs=read-write in the DSN
+         * libpq skips the read-only server for the one that takes writes. */
+        log_err("%s: server is read-only; reconnecting at the next request",
+                stmt_defs[s].name);
+        r->db_down = true;
+        db_disconnect(w);
     } else if (strncmp(r->sqlstate, "23", 2) != 0 &&
                strncmp(r->sqlstate, "P0", 2) != 0) {
         /* Integrity and raised errors are expected outcomes the caller

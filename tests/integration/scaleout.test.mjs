@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, DEMO, REPO, VAR, psql, sleep, tokens } from '../lib/client.mjs';
 
@@ -110,5 +110,49 @@ test('a write over TCP lands once in the shared database, a repeated form_id cre
   const again = await send();
   assert.equal(again.status, 303);
   assert.equal(again.location, first.location);
+  assert.equal(psql(`SELECT count(*) FROM disclosure_requests WHERE description LIKE '${marker} %'`), '1');
+});
+
+// failover, planned: an old primary is fenced (default_transaction_read_only)
+// before its standby is promoted. Workers holding connections to it must not
+// keep failing writes with 500s: db.c answers 503 and drops the connection,
+// so that the next request reconnects (with target_session_attrs=read-write,
+// to the new primary; make failover shows the multi-host half).
+test('a server turned read-only under live connections: 503, nothing stored, connection remade', async () => {
+  const c = new Client();
+  const page = await c.get('/disclosure/apply');
+  const t = tokens(page.text);
+  const marker = `readonly-${process.pid}-${Date.now()}`;
+  const send = () => {
+    const fd = new FormData();
+    const fields = {
+      csrf: t.csrf, form_id: t.formId, applicant_type: 'natural', name: '只读', id_type: 'id_card', id_number: '11010519491231002X',
+      phone: '13700002222', email: '', address: '长宁路 100 号', description: `${marker} 请公开文件`, form: 'electronic', delivery: 'online', dept: '',
+    };
+    for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+    return c.request('POST', '/disclosure/apply', { body: fd });
+  };
+  const logBefore = readFileSync(path.join(VAR, 'log/gongkai.log'), 'utf8').length;
+  psql('ALTER SYSTEM SET default_transaction_read_only = on');
+  try {
+    psql('SELECT pg_reload_conf()');
+    await sleep(300);
+    // One write per worker at least, so that every live connection meets it.
+    for (let i = 0; i < 8; i++) {
+      const r = await send();
+      assert.equal(r.status, 503, r.text.slice(0, 300));
+      assert.match(r.text, /服务暂时不可用/);
+    }
+    assert.equal(psql(`SELECT count(*) FROM disclosure_requests WHERE description LIKE '${marker} %'`), '0');
+    const log = readFileSync(path.join(VAR, 'log/gongkai.log'), 'utf8').slice(logBefore);
+    assert.match(log, /server is read-only; reconnecting/);
+    assert.doesNotMatch(log, /statement \S+ failed: .*read-only/, 'not logged as a bug');
+  } finally {
+    psql('ALTER SYSTEM RESET default_transaction_read_only');
+    psql('SELECT pg_reload_conf()');
+  }
+  await sleep(300);
+  const r = await send();
+  assert.equal(r.status, 303, 'the same form_id goes through once the server takes writes');
   assert.equal(psql(`SELECT count(*) FROM disclosure_requests WHERE description LIKE '${marker} %'`), '1');
 });
