@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # make failover: PostgreSQL primary + synchronous streaming standby, the workers on a multi-host
-# connection string; under a write load the primary is stopped (immediate) and the standby
-# promoted. tests/failover/failover.mjs drives the load and checks that writes resume without a
-# worker restart and that no acknowledged write is missing (docs/reliability.md).
+# connection string. Two rounds under a write load (tests/failover/failover.mjs drives the load,
+# checks that writes resume without a worker restart and that no acknowledged write is missing;
+# docs/reliability.md):
+#   1. crash:      the primary is stopped with `pg_ctl -m immediate`, the standby promoted.
+#   2. switchover: the old primary is rebuilt as a standby of the new one (pg_basebackup); then
+#                  the new primary is fenced (default_transaction_read_only, the workers keep
+#                  their connections to it) and the rebuilt standby promoted.
 #
-#   tests/failover/run.sh              the whole test (own instance in var-failover/)
-#   tests/failover/run.sh stop-primary | promote | psql-standby ARGS   steps, used by failover.mjs
+#   tests/failover/run.sh           the whole test (own instance in var-failover/)
+#   tests/failover/run.sh stop DIR | fence SOCKDIR | promote DIR | psql SOCKDIR ARGS
+#                                   the steps, used by failover.mjs
 #
 # Environment: FAILOVER_PORT (nginx, default 8292), FAILOVER_VAR (default <repo>/var-failover),
 # GONGKAI_WORKERS (default 4), and the FAILOVER_* knobs of failover.mjs.
@@ -15,12 +20,13 @@ PGBIN=/usr/lib/postgresql/15/bin
 export GONGKAI_VAR=${FAILOVER_VAR:-$repo/var-failover} GONGKAI_PORT=${FAILOVER_PORT:-8292}
 export GONGKAI_DEMO=1 GONGKAI_WORKERS=${GONGKAI_WORKERS:-4}
 VAR=$GONGKAI_VAR
-PRIMARY=$VAR/pg STANDBY=$VAR/pg-standby
-PRIMARY_SOCK=$VAR/run STANDBY_SOCK=$VAR/run-standby
+# Two data directories, each with its own socket directory. A is instance.sh's own cluster.
+A=$VAR/pg A_SOCK=$VAR/run
+B=$VAR/pg-standby B_SOCK=$VAR/run-standby
 
 # The workers' DSN: both servers, the first that accepts writes wins. libpq tries the hosts in
 # order at every (re)connect, so after a promotion the survivor is found without a restart.
-export GONGKAI_DSN="host=$PRIMARY_SOCK,$STANDBY_SOCK dbname=gongkai user=gongkai_app passfile=$VAR/secrets/pgpass target_session_attrs=read-write"
+export GONGKAI_DSN="host=$A_SOCK,$B_SOCK dbname=gongkai user=gongkai_app passfile=$VAR/secrets/pgpass target_session_attrs=read-write"
 
 # PostgreSQL refuses to run as root: as root, run it as the user instance.sh uses.
 as_pg() {
@@ -34,71 +40,96 @@ psql_at() {  # psql_at SOCKDIR ARGS — as the postgres superuser (peer, pg_iden
 say() { echo "failover: $*"; }
 
 case ${1:-} in
-    stop-primary)
-        as_pg "$PGBIN/pg_ctl" -D "$PRIMARY" -m immediate -w -s stop
+    stop) as_pg "$PGBIN/pg_ctl" -D "$2" -m immediate -w -s stop; exit 0 ;;
+    promote) as_pg "$PGBIN/pg_ctl" -D "$2" -w -s promote; exit 0 ;;
+    fence)
+        # A fenced primary refuses writes in every session, the live ones included.
+        psql_at "$2" -c 'ALTER SYSTEM SET default_transaction_read_only = on'
+        psql_at "$2" -c 'SELECT pg_reload_conf()' >/dev/null
         exit 0 ;;
-    promote)
-        as_pg "$PGBIN/pg_ctl" -D "$STANDBY" -w -s promote
-        exit 0 ;;
-    psql-standby)
-        shift; psql_at "$STANDBY_SOCK" "$@"
-        exit 0 ;;
+    psql) sock=$2; shift 2; psql_at "$sock" "$@"; exit 0 ;;
     "") ;;
-    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 
-standby_stop() {
-    if [ -f "$STANDBY/postmaster.pid" ]; then
-        as_pg "$PGBIN/pg_ctl" -D "$STANDBY" -m fast -w -s stop >/dev/null 2>&1 || true
+pg_stop_dir() {  # pg_stop_dir DIR: fine if it is not running
+    if [ -f "$1/postmaster.pid" ]; then
+        as_pg "$PGBIN/pg_ctl" -D "$1" -m fast -w -s stop >/dev/null 2>&1 || true
     fi
 }
 cleanup() {
     instance down >/dev/null 2>&1 || true
-    standby_stop
+    pg_stop_dir "$A"
+    pg_stop_dir "$B"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# make_standby DIR SOCKDIR PRIMARY_SOCKDIR NAME: a base backup of the primary streaming its WAL
+# (-R writes standby.signal and primary_conninfo), on its own socket directory. The copy inherits
+# the primary's settings; postgresql.auto.conf is read last, so the lines appended here win.
+make_standby() {
+    local dir=$1 sock=$2 primary=$3 name=$4 log=$VAR/log/postgres-$4.log
+    say "pg_basebackup of $primary -> $dir ($name)"
+    rm -rf "$dir"
+    mkdir -p "$dir" "$sock"
+    chmod 0700 "$dir"
+    touch "$log"
+    if [ "$EUID" = 0 ]; then chown gongkai: "$dir" "$sock" "$log"; fi
+    as_pg "$PGBIN/pg_basebackup" -h "$primary" -U postgres -D "$dir" -R -X stream -c fast
+    as_pg tee -a "$dir/postgresql.auto.conf" >/dev/null <<EOF
+# failover test: this server's own socket, its name for synchronous_standby_names, and once
+# promoted it runs alone (a synchronous standby it does not have would block every commit)
+unix_socket_directories = '$sock'
+primary_conninfo = 'host=$primary port=5432 user=postgres application_name=$name'
+synchronous_standby_names = ''
+default_transaction_read_only = off
+EOF
+    as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$log" -w -s start
+}
+
+# make_sync PRIMARY_SOCKDIR NAME: a commit returns only when standby NAME has flushed its WAL
+# (synchronous_commit = on), so an acknowledged write survives losing the primary.
+make_sync() {
+    local primary=$1 name=$2 state=""
+    psql_at "$primary" -c "ALTER SYSTEM SET synchronous_standby_names = '$name'"
+    psql_at "$primary" -c "ALTER SYSTEM SET synchronous_commit = 'on'"
+    psql_at "$primary" -c 'SELECT pg_reload_conf()' >/dev/null
+    for _ in $(seq 100); do
+        state=$(psql_at "$primary" -At -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = '$name'")
+        [ "$state" = sync ] && break
+        sleep 0.1
+    done
+    [ "$state" = sync ] || { say "$name did not become synchronous (state '$state')"; exit 1; }
+    say "$name streaming from $primary, sync_state=sync"
+}
+
+round() {  # round crash|switchover OLD_DIR OLD_SOCK NEW_DIR NEW_SOCK
+    echo
+    FAILOVER_MODE=$1 FAILOVER_OLD=$2 FAILOVER_OLD_SOCK=$3 FAILOVER_NEW=$4 FAILOVER_NEW_SOCK=$5 \
+        FAILOVER_RUN=$0 node "$repo/tests/failover/failover.mjs"
+}
+
+pg_stop_dir "$A"
+pg_stop_dir "$B"
 cleanup
 rm -rf "$VAR"
 
-# 1. The primary, the workers (on the two-host DSN) and nginx, as `make run` would.
+# The primary (A), the workers (on the two-host DSN) and nginx, as `make run` would.
 instance up
+make_standby "$B" "$B_SOCK" "$A_SOCK" standby_b
+make_sync "$A_SOCK" standby_b
+pids_before=$(cat "$VAR/run/gongkai.pid")
 
-# 2. The standby: a base backup of the primary streaming its WAL (-R writes standby.signal and
-# primary_conninfo), on its own socket directory. The copy inherits the primary's settings;
-# postgresql.auto.conf is read last, so the lines appended here win.
-say "pg_basebackup -> $STANDBY"
-mkdir -p "$STANDBY_SOCK" "$STANDBY"
-chmod 0700 "$STANDBY"
-if [ "$EUID" = 0 ]; then chown gongkai: "$STANDBY_SOCK" "$STANDBY"; fi
-as_pg "$PGBIN/pg_basebackup" -h "$PRIMARY_SOCK" -U postgres -D "$STANDBY" -R -X stream -c fast
-as_pg tee -a "$STANDBY/postgresql.auto.conf" >/dev/null <<EOF
-# failover test: the standby's own socket, and its name for synchronous_standby_names
-unix_socket_directories = '$STANDBY_SOCK'
-primary_conninfo = 'host=$PRIMARY_SOCK port=5432 user=postgres application_name=standby1'
-# promoted, it runs alone: a synchronous standby it no longer has would block every commit
-synchronous_standby_names = ''
-EOF
-touch "$VAR/log/postgres-standby.log"
-if [ "$EUID" = 0 ]; then chown gongkai: "$VAR/log/postgres-standby.log"; fi
-as_pg "$PGBIN/pg_ctl" -D "$STANDBY" -l "$VAR/log/postgres-standby.log" -w -s start
+# Round 1: A crashes, B is promoted.
+round crash "$A" "$A_SOCK" "$B" "$B_SOCK"
 
-# 3. Synchronous replication: a commit returns only when the standby has flushed its WAL
-# (synchronous_commit = on, the default), so an acknowledged write survives losing the primary.
-psql_at "$PRIMARY_SOCK" <<'EOF'
-ALTER SYSTEM SET synchronous_standby_names = 'standby1';
-ALTER SYSTEM SET synchronous_commit = 'on';
-SELECT pg_reload_conf() \g /dev/null
-EOF
-for _ in $(seq 100); do
-    state=$(psql_at "$PRIMARY_SOCK" -At -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'")
-    [ "$state" = sync ] && break
-    sleep 0.1
-done
-[ "$state" = sync ] || { say "the standby did not become synchronous (state '$state')"; exit 1; }
-say "standby1 streaming, sync_state=sync"
+# Round 2: A comes back as B's standby; B is fenced, A promoted; then B is stopped.
+make_standby "$A" "$A_SOCK" "$B_SOCK" standby_a
+make_sync "$B_SOCK" standby_a
+round switchover "$B" "$B_SOCK" "$A" "$A_SOCK"
+pg_stop_dir "$B"
 
-# 4. The load, the failover and the counts.
-export FAILOVER_RUN=$0 FAILOVER_STANDBY_SOCK=$STANDBY_SOCK
-node "$repo/tests/failover/failover.mjs"
+[ "$(cat "$VAR/run/gongkai.pid")" = "$pids_before" ] || { say "the workers' master changed"; exit 1; }
+echo
+say "PASS (both rounds; the same workers throughout)"
