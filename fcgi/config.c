@@ -43,6 +43,10 @@ static const struct cdef defs[] = {
     {"GONGKAI_LOGIN_FAIL_ADDR", C_LONG, &cfg.login_fail_addr, 0, "30", 1,
      100000},
     {"GONGKAI_SECURE_COOKIES", C_BOOL, &cfg.secure_cookies, 0, "0", 0, 1},
+    /* scale-out: read-only pages from a standby (README "Scaling out") */
+    {"GONGKAI_READ_DSN", C_STR, cfg.read_dsn, sizeof(cfg.read_dsn), "", 0, 0},
+    {"GONGKAI_READ_PATHS", C_STR, cfg.read_paths, sizeof(cfg.read_paths), "", 0,
+     0},
 };
 
 /* Replaces every @VAR@ in def with the instance directory. */

@@ -23,6 +23,10 @@ struct config {
     long login_fail_account; /* failures per account per 15 min */
     long login_fail_addr;    /* failures per address per 15 min */
     bool secure_cookies;     /* GONGKAI_SECURE_COOKIES: force Secure */
+    /* scale-out: GETs under these path prefixes (space-separated) read
+     * through a second connection, typically a hot standby (db.c). */
+    char read_dsn[1024];  /* GONGKAI_READ_DSN: "" = off */
+    char read_paths[512]; /* GONGKAI_READ_PATHS */
 };
 
 extern struct config cfg;

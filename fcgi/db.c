@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "log.h"
@@ -77,18 +78,71 @@ clear_result(void *p)
     PQclear(p);
 }
 
+/* ---- scale-out: read-only pages from a standby -------------------------
+ * With GONGKAI_READ_DSN set, a GET or HEAD whose path is one of the
+ * GONGKAI_READ_PATHS prefixes runs all its statements on a second
+ * connection of this worker process (say target_session_attrs=prefer-standby:
+ * a hot standby, possibly a little behind the primary). Anything else, and
+ * any such request while the read server is unreachable, uses the primary
+ * connection. A worker serves one request at a time, so which request holds
+ * the read connection is a single pointer, cleared after every request. */
+static struct worker read_w;       /* only pg and prepared are used */
+static const struct req *read_req; /* the request on read_w, or NULL */
+static time_t read_retry_at;       /* after a failed connect, wait */
+
+static bool
+read_path(const struct req *r)
+{
+    if (cfg.read_dsn[0] == '\0' || r->path == NULL ||
+        (r->method != M_GET && r->method != M_HEAD))
+        return false;
+    size_t plen = strlen(r->path);
+    for (const char *p = cfg.read_paths; *p;) {
+        size_t n = strcspn(p, " ");
+        /* whole segments: "/faq" matches /faq, /faq/2 and /faq.atom */
+        if (n > 0 && plen >= n && strncmp(r->path, p, n) == 0 &&
+            (r->path[n] == '\0' || r->path[n] == '/' || r->path[n] == '.'))
+            return true;
+        p += n + (p[n] == ' ');
+    }
+    return false;
+}
+
+/* The connection for this request's statements. */
+static struct worker *
+conn_of(const struct req *r)
+{
+    return r == read_req ? &read_w : r->w;
+}
+
+/* At a request's first query: the read connection if the path may use it
+ * and it works; else the primary one. False when neither works. */
+static bool
+choose_conn(struct req *r)
+{
+    time_t now = time(NULL);
+    if (read_path(r) && now >= read_retry_at) {
+        if (db_ready(&read_w, cfg.read_dsn)) {
+            read_req = r;
+            return true;
+        }
+        read_retry_at = now + 5;
+    }
+    return db_ready(r->w, cfg.dsn);
+}
+
 PGresult *
 db_exec(struct req *r, enum stmt s, int n, const char *const *params)
 {
-    struct worker *w = r->w;
     /* The connection is checked (and remade) at a request's first query,
      * so pages that need no database cost no round trip and still answer
      * while PostgreSQL is away. */
     if (!r->db_checked) {
         r->db_checked = true;
-        if (!db_ready(w, cfg.dsn))
+        if (!choose_conn(r))
             r->db_down = true;
     }
+    struct worker *w = conn_of(r);
     if (r->db_down || w->pg == NULL) {
         r->db_down = true;
         return NULL;
@@ -106,6 +160,10 @@ db_exec(struct req *r, enum stmt s, int n, const char *const *params)
     if (PQstatus(w->pg) != CONNECTION_OK) {
         r->db_down = true;
         log_err("database connection lost during %s", stmt_defs[s].name);
+    } else if (strcmp(r->sqlstate, "25006") == 0 && w == &read_w) {
+        log_err("%s %s wrote (%s) on the read connection: take it out of "
+                "GONGKAI_READ_PATHS",
+                r->method_name, r->path, stmt_defs[s].name);
     } else if (strcmp(r->sqlstate, "25006") == 0) {
         /* failover: the server became read-only under a live connection (an
          * old primary fenced with default_transaction_read_only before a
@@ -142,9 +200,24 @@ db_commit(struct req *r)
 void
 db_rollback(struct req *r)
 {
-    if (r->w->pg != NULL && PQtransactionStatus(r->w->pg) != PQTRANS_IDLE) {
-        PGresult *res = PQexecPrepared(
-            r->w->pg, stmt_defs[STMT_tx_rollback].name, 0, NULL, NULL, NULL, 0);
+    PGconn *c = conn_of(r)->pg;
+    if (c != NULL && PQtransactionStatus(c) != PQTRANS_IDLE) {
+        PGresult *res = PQexecPrepared(c, stmt_defs[STMT_tx_rollback].name, 0,
+                                       NULL, NULL, NULL, 0);
+        PQclear(res);
+    }
+}
+
+/* Rolls back a transaction a handler left open on one connection. */
+static void
+end_open_tx(PGconn *c)
+{
+    if (c == NULL)
+        return;
+    PGTransactionStatusType ts = PQtransactionStatus(c);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
+        PGresult *res = PQexecPrepared(c, stmt_defs[STMT_tx_rollback].name, 0,
+                                       NULL, NULL, NULL, 0);
         PQclear(res);
     }
 }
@@ -152,14 +225,9 @@ db_rollback(struct req *r)
 void
 db_after_request(struct worker *w)
 {
-    if (w->pg == NULL)
-        return;
-    PGTransactionStatusType ts = PQtransactionStatus(w->pg);
-    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
-        PGresult *res = PQexecPrepared(w->pg, stmt_defs[STMT_tx_rollback].name,
-                                       0, NULL, NULL, NULL, 0);
-        PQclear(res);
-    }
+    end_open_tx(w->pg);
+    end_open_tx(read_w.pg);
+    read_req = NULL;
 }
 
 void

@@ -27,6 +27,10 @@ B=$VAR/pg-standby B_SOCK=$VAR/run-standby
 # The workers' DSN: both servers, the first that accepts writes wins. libpq tries the hosts in
 # order at every (re)connect, so after a promotion the survivor is found without a restart.
 export GONGKAI_DSN="host=$A_SOCK,$B_SOCK dbname=gongkai user=gongkai_app passfile=$VAR/secrets/pgpass target_session_attrs=read-write"
+# Public read-only pages may come from a standby (a little behind): prefer-standby picks one if
+# any is up, else the primary (tests/failover/reads.mjs).
+export GONGKAI_READ_DSN="host=$A_SOCK,$B_SOCK dbname=gongkai user=gongkai_app passfile=$VAR/secrets/pgpass target_session_attrs=prefer-standby"
+export GONGKAI_READ_PATHS="/faq /policies"
 
 # PostgreSQL refuses to run as root: as root, run it as the user instance.sh uses.
 as_pg() {
@@ -121,6 +125,10 @@ make_standby "$B" "$B_SOCK" "$A_SOCK" standby_b
 make_sync "$A_SOCK" standby_b
 pids_before=$(cat "$VAR/run/gongkai.pid")
 
+# Reads: GET /faq from the standby B, stale while B's replay is paused.
+echo
+FAILOVER_RUN=$0 FAILOVER_OLD_SOCK=$A_SOCK FAILOVER_NEW_SOCK=$B_SOCK node "$repo/tests/failover/reads.mjs"
+
 # Round 1: A crashes, B is promoted.
 round crash "$A" "$A_SOCK" "$B" "$B_SOCK"
 
@@ -132,4 +140,4 @@ pg_stop_dir "$B"
 
 [ "$(cat "$VAR/run/gongkai.pid")" = "$pids_before" ] || { say "the workers' master changed"; exit 1; }
 echo
-say "PASS (both rounds; the same workers throughout)"
+say "PASS (reads from the standby, both rounds; the same workers throughout)"
