@@ -12,12 +12,12 @@
 #   tests/failover/run.sh stop DIR | fence SOCKDIR | promote DIR | psql SOCKDIR ARGS
 #                                   the steps, used by failover.mjs
 #
-# Environment: FAILOVER_PORT (nginx, default 8292), FAILOVER_VAR (default <repo>/var-failover),
+# Environment: FAILOVER_PORT (nginx, default 8293), FAILOVER_VAR (default <repo>/var-failover),
 # GONGKAI_WORKERS (default 4), and the FAILOVER_* knobs of failover.mjs.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
-export GONGKAI_VAR=${FAILOVER_VAR:-$repo/var-failover} GONGKAI_PORT=${FAILOVER_PORT:-8292}
+export GONGKAI_VAR=${FAILOVER_VAR:-$repo/var-failover} GONGKAI_PORT=${FAILOVER_PORT:-8293}
 export GONGKAI_DEMO=1 GONGKAI_WORKERS=${GONGKAI_WORKERS:-4}
 VAR=$GONGKAI_VAR
 # Two data directories, each with its own socket directory. A is instance.sh's own cluster.
