@@ -499,6 +499,11 @@ test('a due date beyond the calendar waits for the next year, which admins load'
   assert.match(byId(rec.text, 'due-explain'), /工作日历还没有载入/);
   // Only admins load a year; bad dates are refused with a message.
   assert.equal((await s.get('/admin/disclosure/calendar')).status, 403);
+  // A board message left in the last days of December waits for the same year.
+  const msg = psql(`UPDATE board_messages SET created_at = '2026-12-29 10:00+08', due_on = NULL
+                     WHERE id = (SELECT max(id) FROM board_messages) RETURNING id`);
+  assert.match(msg, /^\d+$/, 'the demo data has a board message');
+  assert.equal(psql(`SELECT board_due('2026-12-29')`), '', 'its due date is unknown while the calendar ends in 2026');
   const a = await as('admin');
   let page = await a.get('/admin/disclosure/calendar');
   let tk = tokens(page.text);
@@ -513,5 +518,7 @@ test('a due date beyond the calendar waits for the next year, which admins load'
   assert.equal(wd('2026-12-31', 1), '2027-01-04');
   assert.equal(psql(`SELECT is_workday FROM workday_calendar WHERE day = '2027-02-06'`), 't');
   assert.equal(row(no)[1], wd(today(), 40), 'the waiting due date is computed now');
+  assert.equal(psql(`SELECT due_on FROM board_messages WHERE id = ${msg}`), wd('2026-12-29', 5),
+    'and so is the board message\'s reply deadline');
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'calendar_add_year' AND object = '2027'`), '1');
 });
