@@ -7,7 +7,9 @@
 
 #include "crypt.h"
 #include "db.h"
+#include "log.h"
 #include "openmonth.h"
+#include "openmonth_qr.h"
 #include "page.h"
 #include "resp.h"
 #include "ticket.h"
@@ -91,10 +93,18 @@ signed_code(struct req *r, struct html *h, PGresult *t)
     html_open(h, "section", "aria-labelledby", "om-code", "class", "om-code",
               NULL);
     html_elem(h, "h2", "入场票码", "id", "om-code", NULL);
-    html_elem(h, "p",
-              "入场时出示票号或下面的电子票码，工作人员核验后签到。"
-              "电子票码带有数字签名，无法伪造。",
-              NULL);
+    html_elem(
+        h, "p",
+        "入场时出示票号、下面的二维码或电子票码，工作人员扫码或核验后签到。"
+        "电子票码带有数字签名，无法伪造。",
+        NULL);
+    /* The same code as a QR code for the door's scanner; a failure only
+     * leaves the text, which can be typed. */
+    html_open(h, "p", "class", "om-qr-box", NULL);
+    if (om_qr_svg(h->out, code, "电子票码的二维码，内容与下方文字相同",
+                  "om-qr-title", 0, NULL) != 0)
+        log_err("openmonth: no QR code for ticket %s", db_get(t, 0, T_CODE));
+    html_close(h, "p");
     html_elem(h, "p", arena_strdup(r->a, code), "id", "ticket-signed", "class",
               "om-signed", NULL);
     html_close(h, "section");
