@@ -431,7 +431,8 @@ test('no-shows: marked after the activity; two in a year put a person behind oth
   assert.equal(byId((await q.get(fine.location)).text, 'waitlist-position'), '1');
   const lt = await p.get(late.location);
   assert.equal(byId(lt.text, 'waitlist-position'), '2');
-  assert.ok(lt.text.includes('未到场'), 'told why');
+  assert.match(byId(lt.text, 'om-deprioritised'), /今年已有 2 次报名后未到场/, 'told why, with the threshold (GONGKAI_OM_NOSHOW_LIMIT)');
+  assert.equal(byId((await q.get(fine.location)).text, 'om-deprioritised'), null);
   void year;
 });
 
@@ -448,4 +449,41 @@ test('the staff home shows the open-month tile with counts', async () => {
   const s = await staff();
   const home = await s.get('/admin');
   assert.match(home.text, /id="om-tile"[\s\S]*?政府开放月[\s\S]*?个活动未结束，已确认 \d+ 人，候补 \d+ 人/);
+});
+
+test('the personal calendar feed: confirmed activities only, at a private address without a cookie, retired by logging out everywhere', async () => {
+  const s = await staff();
+  const { id: a1 } = await publish(s, { capacity: '1', title: `日历甲 ${run}` });
+  const { id: a2 } = await publish(s, { capacity: '1', title: `日历乙 ${run}` });
+  const { id: a3 } = await publish(s, { capacity: '2', title: `日历丙 ${run}` });
+  const [p, q] = await citizens(2, `feed${run}`);
+  await signup(q, a2);
+  await signup(p, a1);
+  assert.equal(status((await signup(p, a2)).code), 'waitlisted');
+  const r3 = await signup(p, a3);
+  const t = tokens((await p.get(r3.location)).text);
+  assert.equal((await p.post(`${r3.location}/cancel`, { csrf: t.csrf, form_id: t.formId })).status, 303);
+  const feedOf = async (c) => /<a href="(\/open-month\/calendar\/\d+-[A-Za-z0-9_-]{22}\.ics)">我的开放活动日历<\/a>/.exec((await c.get('/me')).text)[1];
+  const href = await feedOf(p);
+  const feed = await new Client().get(href);
+  assert.equal(feed.status, 200);
+  assert.match(feed.headers.get('content-type'), /^text\/calendar; charset=utf-8/);
+  assert.ok(feed.text.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n'));
+  assert.ok(feed.text.includes('X-WR-CALNAME:我的政府开放活动\r\n'));
+  assert.ok(feed.text.endsWith('END:VCALENDAR\r\n'));
+  assert.ok(!/[^\r]\n/.test(feed.text), 'CRLF lines');
+  assert.ok(feed.text.includes(`UID:openmonth-${a1}@gongkai\r\n`), 'the confirmed activity');
+  assert.ok(!feed.text.includes(`UID:openmonth-${a2}@gongkai`), 'not the waiting list');
+  assert.ok(!feed.text.includes(`UID:openmonth-${a3}@gongkai`), 'not a cancelled sign-up');
+  assert.equal(feed.text.split('BEGIN:VEVENT').length - 1, 1);
+  // the address is the credential: altered, or another person's id, is not found
+  const [, uid, mac] = /(\d+)-([^.]+)\.ics$/.exec(href);
+  const flip = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A');
+  assert.equal((await new Client().get(`/open-month/calendar/${uid}-${flip}.ics`)).status, 404);
+  assert.equal((await new Client().get(`/open-month/calendar/${q.uid}-${mac}.ics`)).status, 404);
+  assert.equal((await new Client().get('/open-month/calendar/x-y.ics')).status, 404);
+  assert.notEqual(await feedOf(q), href);
+  // logging out everywhere (a new session epoch) retires the old address
+  psql(`UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ${uid}`);
+  assert.equal((await new Client().get(href)).status, 404);
 });
