@@ -4,6 +4,7 @@
 // list as CSV, votes and the ranking, 代办, no-shows, access by department.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
 import { Client, DEMO, byId, forgeToken, psql, psqlApp, tokens } from '../lib/client.mjs';
 
 const run = Date.now().toString(36);
@@ -89,6 +90,8 @@ test('staff publish an activity; the list by year shows it with seats left', asy
   const page = await new Client().get(`/open-month/${r.id}`);
   assert.equal(byId(page.text, 'seats-left'), '12');
   assert.match(page.text, /<p>第一段<\/p><p>第二段<\/p>/);
+  assert.ok(page.text.includes('有轮椅通道'), 'the accessibility notes');
+  assert.ok((await new Client().get(`/open-month/${r.id}.ics`)).text.includes('无障碍服务：有轮椅通道'));
   assert.match(page.text, /请先|登录/);
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_create' AND object = 'open-month/${r.id}'`), '1');
   // an online activity needs no place
@@ -156,6 +159,10 @@ test('sign-up: confirmed, then waitlisted with a position; the phone is sealed a
   const tb = await b.get(rb.location);
   assert.equal(byId(tb.text, 'ticket-status'), 'waitlisted');
   assert.equal(byId(tb.text, 'waitlist-position'), '1');
+  assert.equal(byId(tb.text, 'ticket-signed'), null, 'no signed code while waiting');
+  const ci = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/checkin`, { code: rb.code });
+  assert.equal(ci.status, 409);
+  assert.match(byId(ci.text, 'checkin-result'), /还在候补中/);
   assert.equal(byId((await c.get(rc.location)).text, 'waitlist-position'), '2');
   const stored = psql(`SELECT encode(phone_enc, 'escape') || phone_masked || name FROM om_signups WHERE code = '${ra.code}'`);
   assert.ok(!stored.includes(ra.phone), 'sealed at rest');
@@ -315,17 +322,33 @@ test('check-in: by ticket number or signed code, once; a second try says when; f
   r = await postForm(s, desk, `${desk}/checkin`, { code: ro.code });
   assert.equal(r.status, 409);
   assert.match(byId(r.text, 'checkin-result'), /另一场活动/);
-  const t = tokens((await b.get(rb.location)).text);
+  const bPage = (await b.get(rb.location)).text;
+  const bSigned = byId(bPage, 'ticket-signed');
+  const t = tokens(bPage);
   await b.post(`${rb.location}/cancel`, { csrf: t.csrf, form_id: t.formId });
-  r = await postForm(s, desk, `${desk}/checkin`, { code: rb.code });
-  assert.equal(r.status, 409);
-  assert.match(byId(r.text, 'checkin-result'), /已经取消/);
+  for (const code of [rb.code, bSigned]) {
+    r = await postForm(s, desk, `${desk}/checkin`, { code });
+    assert.equal(r.status, 409);
+    assert.match(byId(r.text, 'checkin-result'), /已经取消/, 'a cancelled ticket, by number or by its still well-signed code');
+  }
   r = await postForm(s, desk, `${desk}/checkin`, { code: 'ZZZZ-ZZZZ' });
   assert.equal(r.status, 422);
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_checkin' AND object = 'open-month/${id}'`), '1');
-  // the public key lets a device verify offline
+  // the public key lets a device verify offline: Ed25519 over version,
+  // key id, activity and sign-up, checked here without the server
   const key = await new Client().get('/open-month/ticket-key');
-  assert.match(key.text, /^1 [0-9a-f]{64}$/m);
+  const [, kid, hex] = /^(\d+) ([0-9a-f]{64})$/m.exec(key.text);
+  const pub = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(hex, 'hex').toString('base64url') }, format: 'jwk' });
+  const raw = Buffer.from(signed, 'base64url');
+  assert.equal(raw.length, 74);
+  const [payload, sig] = [raw.subarray(0, 10), raw.subarray(10)];
+  assert.ok(verify(null, payload, pub, sig), 'verifies with the public key alone');
+  assert.equal(payload[1], Number(kid));
+  assert.equal(payload.readUInt32BE(2), id);
+  assert.equal(String(payload.readUInt32BE(6)), psql(`SELECT id FROM om_signups WHERE code = '${ra.code}'`));
+  const forged = Buffer.from(payload);
+  forged.writeUInt32BE(other, 2);
+  assert.ok(!verify(null, forged, pub, sig), 'another activity id breaks the signature');
 });
 
 test('staff of another department cannot see or act on the activity; admins can', async () => {
