@@ -96,8 +96,11 @@ VALUES (1, md5(random()::text), NULL, '压测市民', '\\x00', sha256(random()::
 printf '%s\n' "$insert" >"$out/pgbench.sql"
 printf 'BEGIN;\nSELECT n FROM om_bench_lock WHERE id = 1 FOR UPDATE;\n%s\nUPDATE om_bench_lock SET n = n + 1 WHERE id = 1;\nCOMMIT;\n' \
     "$insert" >"$out/pgbench-locked.sql"
+# At least 5 s: pgbench's -T clock includes starting its 64 connections, which on a loaded
+# machine can take the whole of a 3 s run (0 transactions, no tps).
+pgdur=$((duration < 5 ? 5 : duration))
 pgb() {  # pgb NAME CLIENTS: tps and average latency of one pgbench run of $out/NAME.sql
-    timeout $((duration + 60)) "$pgbench" -n -c "$2" -j 2 -T "$duration" -f "$out/$1.sql" \
+    timeout $((pgdur + 60)) "$pgbench" -n -c "$2" -j 2 -T "$pgdur" -f "$out/$1.sql" \
         -h "$GONGKAI_VAR/run" -p 5432 -U postgres gongkai >"$out/$1.txt" 2>&1 ||
         die "pgbench failed, see $out/$1.txt"
     awk '/^latency average = / { l = $4 } /^tps = / { t = $3 } END { if (t == "") exit 1; print t, l }' \
