@@ -7,6 +7,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         build-essential pkg-config libfcgi-dev libpq-dev libsodium-dev libxml2-dev \
+        libqrencode-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # .dockerignore keeps the host's build/, bin/ and instance directories out, so this is a clean build.
@@ -17,6 +18,7 @@ RUN make bin/gongkai
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libfcgi0ldbl libpq5 libsodium23 libxml2 \
+        libqrencode4 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --user-group --uid 10001 --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin gongkai \

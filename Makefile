@@ -11,7 +11,8 @@ DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS   ?= -O2 -g
 LDFLAGS  += -Wl,-z,relro,-z,now,-z,noexecstack
-LIBS     := -lfcgi -lpq -lsodium -lxml2
+# openmonth: -lqrencode (QR codes of tickets)
+LIBS     := -lfcgi -lpq -lsodium -lxml2 -lqrencode
 SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
 

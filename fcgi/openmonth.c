@@ -343,38 +343,54 @@ om_activity_get(struct req *r)
 
 /* RFC 5545: one VEVENT, times in UTC ("Z"), text escaped and folded. */
 void
-om_ics_get(struct req *r)
+om_ics_begin(struct buf *b, const char *name)
 {
-    struct om_act a;
-    if (om_act_load(r, r->args[0], &a) != 1)
-        return;
-    struct buf *b = &r->resp.body;
-    struct buf d;
-    buf_init(&d, r->a, 256);
-    buf_puts(&d, a.desc);
-    if (*a.url)
-        buf_printf(&d, "\n线上参加：%s", a.url);
-    if (*a.access)
-        buf_printf(&d, "\n无障碍服务：%s", a.access);
-    buf_printf(&d, "\n主办部门：%s", a.dept_name);
     om_ics_prop(b, "BEGIN", "VCALENDAR", false);
     om_ics_prop(b, "VERSION", "2.0", false);
     om_ics_prop(b, "PRODID", "-//Changning District//gongkai openmonth//ZH",
                 false);
     om_ics_prop(b, "CALSCALE", "GREGORIAN", false);
     om_ics_prop(b, "METHOD", "PUBLISH", false);
+    if (name != NULL)
+        om_ics_prop(b, "X-WR-CALNAME", name, true);
+}
+
+void
+om_ics_event(struct req *r, struct buf *b, const struct om_act *a)
+{
+    struct buf d;
+    buf_init(&d, r->a, 256);
+    buf_puts(&d, a->desc);
+    if (*a->url)
+        buf_printf(&d, "\n线上参加：%s", a->url);
+    if (*a->access)
+        buf_printf(&d, "\n无障碍服务：%s", a->access);
+    buf_printf(&d, "\n主办部门：%s", a->dept_name);
     om_ics_prop(b, "BEGIN", "VEVENT", false);
-    om_ics_prop(b, "UID", arena_printf(r->a, "openmonth-%s@gongkai", a.id),
+    /* the same UID in the activity's file and the personal feed: a
+     * calendar that has both shows the activity once */
+    om_ics_prop(b, "UID", arena_printf(r->a, "openmonth-%s@gongkai", a->id),
                 false);
-    om_ics_prop(b, "DTSTAMP", a.ics_stamp, false);
-    om_ics_prop(b, "DTSTART", a.ics_start, false);
-    om_ics_prop(b, "DTEND", a.ics_end, false);
-    om_ics_prop(b, "SUMMARY", a.title, true);
-    om_ics_prop(b, "LOCATION", *a.place ? a.place : "线上活动", true);
+    om_ics_prop(b, "DTSTAMP", a->ics_stamp, false);
+    om_ics_prop(b, "DTSTART", a->ics_start, false);
+    om_ics_prop(b, "DTEND", a->ics_end, false);
+    om_ics_prop(b, "SUMMARY", a->title, true);
+    om_ics_prop(b, "LOCATION", *a->place ? a->place : "线上活动", true);
     om_ics_prop(b, "DESCRIPTION", buf_cstr(&d), true);
-    if (*a.url)
-        om_ics_prop(b, "URL", a.url, false);
+    if (*a->url)
+        om_ics_prop(b, "URL", a->url, false);
     om_ics_prop(b, "END", "VEVENT", false);
+}
+
+void
+om_ics_get(struct req *r)
+{
+    struct om_act a;
+    if (om_act_load(r, r->args[0], &a) != 1)
+        return;
+    struct buf *b = &r->resp.body;
+    om_ics_begin(b, NULL);
+    om_ics_event(r, b, &a);
     om_ics_prop(b, "END", "VCALENDAR", false);
     r->resp.ctype = "text/calendar; charset=utf-8";
     (void)resp_header(
@@ -384,22 +400,32 @@ om_ics_get(struct req *r)
 
 /* ---- sign-up ---- */
 
-/* No-shows in a year after which a person waits behind others on waiting
- * lists for the rest of that year: GONGKAI_OM_NOSHOW_LIMIT, default 2,
- * 0 = never. (candidate for config.c) */
-static long
-noshow_limit(void)
+long
+om_noshow_limit(void)
 {
     const char *v = getenv("GONGKAI_OM_NOSHOW_LIMIT");
     long n;
     return v && valid_int(v, 0, 100, &n) ? n : 2;
 }
 
-/* Inserts with a fresh ticket number; 1 inserted (row in *out), 0 a live
- * sign-up of this person exists (*dup), -1 error. */
+/* Where a sign-up's answer points: the citizen's ticket, or the printable
+ * ticket of a 代办 sign-up. */
+static const char *
+signup_location(struct req *r, const char *act, bool staff, const char *num)
+{
+    return staff
+               ? arena_printf(r->a, "/admin/open-month/%s/tickets/%s", act, num)
+               : arena_printf(r->a, "/me/tickets/%s", num);
+}
+
+/* Inside the transaction, after form_once: records the answer and the
+ * audit row of a 代办, then inserts, which takes the activity's lock, so
+ * the lock is held only by the INSERT and the COMMIT. 1 inserted (*loc
+ * set), 0 not (a live sign-up of this person: *dup; or sign-up has
+ * closed), -1 error. */
 static int
-signup_insert(struct req *r, const char *const p[9], PGresult **out,
-              const char **dup)
+signup_insert(struct req *r, const char *const p[9], bool staff,
+              const char **loc, const char **dup)
 {
     for (int tries = 0; tries < 4; tries++) {
         char num[10];
@@ -407,13 +433,17 @@ signup_insert(struct req *r, const char *const p[9], PGresult **out,
         const char *q[9];
         memcpy(q, p, sizeof(q));
         q[1] = num;
+        *loc = signup_location(r, p[0], staff, num);
+        if (form_once_done(r, *loc) != 0 ||
+            (staff &&
+             audit(r, "om_proxy_signup",
+                   arena_printf(r->a, "open-month/%s", p[0]), num) != 0))
+            return -1;
         PGresult *res = db_exec(r, STMT_om_signup_insert, 9, q);
         if (res == NULL)
             return -1;
-        if (PQntuples(res) == 1) {
-            *out = res;
+        if (PQntuples(res) == 1)
             return 1;
-        }
         res = DBQ(r, STMT_om_signup_live, p[0], p[2] ? p[2] : "0", p[6]);
         if (res == NULL)
             return -1;
@@ -421,53 +451,51 @@ signup_insert(struct req *r, const char *const p[9], PGresult **out,
             *dup = db_get(res, 0, 0);
             return 0;
         }
+        if ((res = DBQ(r, STMT_om_signup_open, p[0])) == NULL)
+            return -1;
+        if (PQntuples(res) == 0)
+            return 0;
         /* else the random number collided: draw another */
     }
     return -1;
 }
 
-/* Locks the activity; 1 open, 0 closed or unknown (rolled back), -1. */
+/* Whether this person (by phone) waits behind others this year. Read
+ * before the transaction: it decides nothing about seats. 1 yes, 0 no,
+ * -1 error. */
 static int
-signup_lock(struct req *r, const char *act, bool *deprio, const char *hash)
+signup_deprio(struct req *r, const struct om_act *a, const char *hash)
 {
-    PGresult *res = DBQ(r, STMT_om_lock, act);
-    if (res == NULL)
-        return -1;
-    if (PQntuples(res) != 1 || !is_true(res, 0, 2)) {
-        db_rollback(r);
+    long limit = om_noshow_limit();
+    if (limit <= 0)
         return 0;
-    }
-    long limit = noshow_limit();
-    PGresult *ns = DBQ(r, STMT_om_noshows_in_year, hash, db_get(res, 0, 5));
+    PGresult *ns = DBQ(r, STMT_om_noshows_in_year, hash,
+                       arena_printf(r->a, "%ld", a->year));
     if (ns == NULL)
         return -1;
-    *deprio = limit > 0 && db_getll(ns, 0, 0) >= limit;
-    return 1;
+    return db_getll(ns, 0, 0) >= limit;
 }
 
 const char *
-om_signup_store(struct req *r, const char *act, long long user, long long staff,
-                const char *name, const char *phone, const char **dup_code)
+om_signup_store(struct req *r, const struct om_act *a, long long user,
+                long long staff, const char *name, const char *phone,
+                const char **dup_code)
 {
     unsigned char idx[INDEX_BYTES];
     size_t elen;
-    const char *prior;
-    bool deprio = false;
-    PGresult *row = NULL;
+    const char *prior, *loc = NULL;
     crypt_index(r->w->keys, "om_signups.phone", phone, strlen(phone), idx);
     unsigned char *enc = crypt_seal(r->a, r->w->keys, "om_signups.phone", phone,
                                     strlen(phone), &elen);
     const char *hash = bytea_hex(r->a, idx, sizeof(idx));
     *dup_code = NULL;
-    if (db_begin(r) != 0)
+    int deprio = signup_deprio(r, a, hash);
+    if (deprio < 0 || db_begin(r) != 0)
         return NULL;
     int once = form_once(r, &prior);
     if (once <= 0)
         return once == 0 ? prior : NULL;
-    int open = signup_lock(r, act, &deprio, hash);
-    if (open <= 0)
-        return open == 0 ? "" : NULL;
-    const char *p[9] = {act,
+    const char *p[9] = {a->id,
                         NULL,
                         user ? arena_printf(r->a, "%lld", user) : NULL,
                         staff ? arena_printf(r->a, "%lld", staff) : NULL,
@@ -476,21 +504,12 @@ om_signup_store(struct req *r, const char *act, long long user, long long staff,
                         hash,
                         mask_phone(r->a, phone),
                         deprio ? "true" : "false"};
-    int got = signup_insert(r, p, &row, dup_code);
+    int got = signup_insert(r, p, staff != 0, &loc, dup_code);
     if (got <= 0) {
         db_rollback(r);
         return got == 0 ? "" : NULL;
     }
-    const char *code = db_get(row, 0, 1);
-    const char *loc =
-        staff ? arena_printf(r->a, "/admin/open-month/%s/tickets/%s", act, code)
-              : arena_printf(r->a, "/me/tickets/%s", code);
-    if (staff && audit(r, "om_proxy_signup",
-                       arena_printf(r->a, "open-month/%s", act), code) != 0)
-        return NULL;
-    if (form_once_done(r, loc) != 0 || db_commit(r) != 0)
-        return NULL;
-    return loc;
+    return db_commit(r) == 0 ? loc : NULL;
 }
 
 /* Validates name and phone; *phone gets the normalised 11 digits. */
@@ -526,7 +545,7 @@ om_signup_post(struct req *r)
         return;
     }
     const char *loc =
-        om_signup_store(r, a.id, req_user(r)->id, 0, name, phone, &dup);
+        om_signup_store(r, &a, req_user(r)->id, 0, name, phone, &dup);
     if (loc == NULL) {
         page_fail(r);
     } else if (*loc != '\0') {

@@ -26,6 +26,7 @@ void om_ranking_get(struct req *r);
 void om_key_get(struct req *r);
 void om_activity_get(struct req *r);
 void om_ics_get(struct req *r);
+void om_feed_get(struct req *r);
 void om_signup_post(struct req *r);
 void om_vote_post(struct req *r);
 void om_ticket_get(struct req *r);
@@ -44,6 +45,9 @@ void om_admin_ticket_get(struct req *r);
 void om_me_section(struct req *r, struct html *h);        /* page_account.c */
 void om_admin_tile(struct req *r, struct html *h);        /* page_admin.c */
 int om_demo(PGconn *c, struct keys *ks, struct arena *a); /* cli.c */
+/* `gongkai seed --citizens N` (seed.c): accounts seed-citizen-1..N for the
+ * sign-up bench; 0 ok, -1 error (printed by db_cli_exec). */
+int om_seed_citizens(PGconn *c, long n);
 
 /* ---- shared inside the module ---- */
 
@@ -63,14 +67,27 @@ int om_act_load(struct req *r, const char *id, struct om_act *a)
     __attribute__((warn_unused_result));
 /* Time and place of an activity as a definition list. */
 void om_act_facts(struct html *h, const struct om_act *a);
+/* iCalendar: the VCALENDAR header (name: X-WR-CALNAME, or NULL) and one
+ * VEVENT of an activity (uses id, title, place, url, desc, access,
+ * dept_name and the ics_* times); the caller ends with END:VCALENDAR. */
+void om_ics_begin(struct buf *b, const char *name);
+void om_ics_event(struct req *r, struct buf *b, const struct om_act *a);
+/* The path of the person's calendar feed (/me). */
+const char *om_feed_path(struct req *r);
 /* Chinese label of a sign-up status. */
 const char *om_status_label(const char *status);
 /* The person's ticket page (citizen or staff view). */
 void om_ticket_render(struct req *r, PGresult *t, bool staff);
-/* Sign-up shared by citizens and 代办: locks the activity, inserts,
- * returns the 303 location or NULL (page set). user = 0 for 代办. */
-const char *om_signup_store(struct req *r, const char *act, long long user,
-                            long long staff, const char *name,
+/* Sign-up shared by citizens and 代办: inserts under the activity's row
+ * lock; returns the 303 location, "" when refused (*dup_code set for a
+ * second sign-up, else sign-up has closed) or NULL on a database error.
+ * user = 0 for 代办. */
+const char *om_signup_store(struct req *r, const struct om_act *a,
+                            long long user, long long staff, const char *name,
                             const char *phone, const char **dup_code);
+/* No-shows in a year after which a person waits behind others on waiting
+ * lists for the rest of that year: GONGKAI_OM_NOSHOW_LIMIT, default 2,
+ * 0 = never. (candidate for config.c) */
+long om_noshow_limit(void);
 
 #endif

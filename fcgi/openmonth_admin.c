@@ -472,10 +472,15 @@ desk_tools(struct req *r, struct html *h, const struct om_act *a,
     html_close(h, "section");
     if (a->ended && *a->noshow_at == '\0') {
         html_elem(h, "h2", "活动结束后", NULL);
+        long limit = om_noshow_limit();
         html_elem(h, "p",
-                  "把已确认但没有签到的报名标记为“未到场”。"
-                  "一年内两次未到场的人，本年度候补时排在后面。",
-                  NULL);
+                  limit > 0 ? arena_printf(r->a,
+                                           "把已确认但没有签到的报名标记为"
+                                           "“未到场”。一年内 %ld 次未到场的人，"
+                                           "本年度候补时排在后面。",
+                                           limit)
+                            : "把已确认但没有签到的报名标记为“未到场”。",
+                  "id", "om-noshow-rule", NULL);
         small_form(r, h,
                    arena_printf(r->a, "/admin/open-month/%s/no-shows", a->id),
                    "标记未到场");
@@ -696,7 +701,7 @@ om_admin_proxy_post(struct req *r)
         return;
     }
     const char *loc =
-        om_signup_store(r, a.id, 0, req_user(r)->id, name, phone, &dup);
+        om_signup_store(r, &a, 0, req_user(r)->id, name, phone, &dup);
     if (loc == NULL) {
         page_fail(r);
     } else if (*loc != '\0') {

@@ -128,3 +128,20 @@ om_demo(PGconn *c, struct keys *ks, struct arena *a)
     }
     return demo_upcoming(c, a);
 }
+
+/* ---- synthetic data for benchmarks ---- */
+
+int
+om_seed_citizens(PGconn *c, long n)
+{
+    char ns[24];
+    snprintf(ns, sizeof(ns), "%ld", n);
+    const char *p[] = {ns};
+    PGresult *res = db_cli_exec(c, STMT_cli_om_seed_citizens, 1, p);
+    if (res == NULL)
+        return -1;
+    printf("seed: openmonth %s new citizen accounts (seed-citizen-1..%ld)\n",
+           PQcmdTuples(res), n);
+    PQclear(res);
+    return 0;
+}

@@ -7,7 +7,9 @@
 
 #include "crypt.h"
 #include "db.h"
+#include "log.h"
 #include "openmonth.h"
+#include "openmonth_qr.h"
 #include "page.h"
 #include "resp.h"
 #include "ticket.h"
@@ -91,10 +93,18 @@ signed_code(struct req *r, struct html *h, PGresult *t)
     html_open(h, "section", "aria-labelledby", "om-code", "class", "om-code",
               NULL);
     html_elem(h, "h2", "入场票码", "id", "om-code", NULL);
-    html_elem(h, "p",
-              "入场时出示票号或下面的电子票码，工作人员核验后签到。"
-              "电子票码带有数字签名，无法伪造。",
-              NULL);
+    html_elem(
+        h, "p",
+        "入场时出示票号、下面的二维码或电子票码，工作人员扫码或核验后签到。"
+        "电子票码带有数字签名，无法伪造。",
+        NULL);
+    /* The same code as a QR code for the door's scanner; a failure only
+     * leaves the text, which can be typed. */
+    html_open(h, "p", "class", "om-qr-box", NULL);
+    if (om_qr_svg(h->out, code, "电子票码的二维码，内容与下方文字相同",
+                  "om-qr-title", 0, NULL) != 0)
+        log_err("openmonth: no QR code for ticket %s", db_get(t, 0, T_CODE));
+    html_close(h, "p");
     html_elem(h, "p", arena_strdup(r->a, code), "id", "ticket-signed", "class",
               "om-signed", NULL);
     html_close(h, "section");
@@ -115,6 +125,23 @@ cancel_form(struct req *r, struct html *h, const char *code)
     html_elem(h, "button", "取消报名", "type", "submit", "class", "secondary",
               NULL);
     html_close(h, "form");
+}
+
+/* Why this person waits behind others: the rule with its threshold
+ * (GONGKAI_OM_NOSHOW_LIMIT), in words a citizen understands. */
+static void
+deprio_notice(struct req *r, struct html *h)
+{
+    long limit = om_noshow_limit();
+    const char *times =
+        limit > 0 ? arena_printf(r->a, " %ld 次", limit) : "多次";
+    html_elem(
+        h, "p",
+        arena_printf(r->a,
+                     "您今年已有%s报名后未到场（没有签到），按规定本年度候补时"
+                     "排在其他人之后。如有疑问请联系主办部门。",
+                     times),
+        "class", "notice", "id", "om-deprioritised", NULL);
 }
 
 void
@@ -146,10 +173,7 @@ om_ticket_render(struct req *r, PGresult *t, bool staff)
     status_row(r, h, t);
     html_close(h, "dl");
     if (strcmp(db_get(t, 0, T_DEPRIO), "t") == 0 && live)
-        html_elem(h, "p",
-                  "您今年已有两次以上报名后未到场，按规定本年度候补时排在"
-                  "其他人之后。如有疑问请联系主办部门。",
-                  "class", "notice", "id", "om-deprioritised", NULL);
+        deprio_notice(r, h);
     if (strcmp(st, "confirmed") == 0)
         signed_code(r, h, t);
     if (staff)
@@ -277,5 +301,11 @@ om_me_section(struct req *r, struct html *h)
         me_row(r, h, res, i);
     html_close(h, "tbody");
     html_close(h, "table");
+    html_open(h, "p", "id", "om-feed", NULL);
+    html_text(h, "把报名成功的活动放进手机或电脑的日历：在日历应用里选择"
+                 "“添加订阅日历”，填入");
+    html_elem(h, "a", "我的开放活动日历", "href", om_feed_path(r), NULL);
+    html_text(h, "的网址（长按或右键复制链接）。这个网址只属于您，请勿转发。");
+    html_close(h, "p");
     html_close(h, "section");
 }

@@ -98,6 +98,7 @@ const struct route routes[] = {
     {M_GET, "/open-month", om_list_get, ACC_PUBLIC, 0},
     {M_GET, "/open-month/ranking", om_ranking_get, ACC_PUBLIC, 0},
     {M_GET, "/open-month/ticket-key", om_key_get, ACC_PUBLIC, 0},
+    {M_GET, "/open-month/calendar/{key}.ics", om_feed_get, ACC_PUBLIC, 0},
     {M_GET, "/open-month/{id}", om_activity_get, ACC_PUBLIC, 0},
     {M_GET, "/open-month/{id}.ics", om_ics_get, ACC_PUBLIC, 0},
     {M_POST, "/open-month/{id}/signup", om_signup_post, ACC_CITIZEN, 0},

@@ -21,10 +21,12 @@
 #include "config.h"
 #include "valid.h"
 /* seed-includes: one line per module */
+#include "openmonth.h" /* openmonth: --citizens */
 
 struct seed_opts {
     long policies, messages;
     /* seed-fields: one line per module */
+    long citizens; /* openmonth */
 };
 
 /* One option: its name, the field it fills and the bounds it accepts. */
@@ -46,6 +48,8 @@ static const struct seed_opt seed_table[] = {
     SEED_OPT("--messages", messages, 0, 100000000,
              "board messages over those policies, half replied"),
     /* seed-options: one line per module */
+    SEED_OPT("--citizens", citizens, 0, 1000000,
+             "citizens seed-citizen-1..N, no password (openmonth bench)"),
 };
 
 static void
@@ -97,6 +101,9 @@ seed_run(PGconn *c, const struct seed_opts *o)
                o->messages);
     }
     /* seed-calls: one block per module */
+    /* openmonth: */
+    if (o->citizens > 0 && om_seed_citizens(c, o->citizens) != 0)
+        return -1;
     return 0;
 }
 

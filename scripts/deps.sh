@@ -74,6 +74,8 @@ check_all() {
     have_lib libsodium /usr/include/sodium.h                 || need libsodium-dev "sodium.h (libsodium)"
     have_lib libxml-2.0 /usr/include/libxml2/libxml/xmlwriter.h || need libxml2-dev "libxml/xmlwriter.h (libxml2)"
     have_lib cmocka /usr/include/cmocka.h                    || need libcmocka-dev "cmocka.h (cmocka)"
+    # openmonth: QR codes of tickets; zbarimg decodes them in the browser test
+    have_lib libqrencode /usr/include/qrencode.h             || need libqrencode-dev "qrencode.h (libqrencode)"
 
     # PostgreSQL 15 server binaries: each instance runs its own cluster from these.
     local b
@@ -88,6 +90,7 @@ check_all() {
     # A Chinese font, so the browser lays pages out (and screenshots show them) as people see them.
     [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need fonts-wqy-microhei "a CJK font (fonts-wqy-microhei)"
     have wrk || need wrk "wrk"
+    have zbarimg || need zbar-tools "zbarimg (openmonth: decodes ticket QR codes in tests)"
 
     # Node runs the browser tests. The image ships its own node; only when there is no node at all
     # do we take Debian's (Debian's npm depends on Debian's nodejs and would fight another node).

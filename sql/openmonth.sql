@@ -1,7 +1,8 @@
 -- 政府开放月: activities, sign-ups and the waiting list, tickets, check-in,
 -- no-shows, votes. Times are shown in Asia/Shanghai (the connection's zone).
 -- Every statement that decides a seat runs after om_lock in the same
--- transaction, so it sees every earlier sign-up of the activity.
+-- transaction (or takes the lock itself: om_signup_insert), so it sees
+-- every earlier sign-up of the activity.
 
 -- name: om_years
 SELECT DISTINCT extract(year FROM starts_at)::integer AS y
@@ -80,9 +81,15 @@ WHERE s.phone_hash = $1::bytea AND s.status = 'no_show'
   AND extract(year FROM a.starts_at) = $2::integer
 
 -- name: om_signup_insert
--- After om_lock. A seat is given only while seats are free and nobody is
--- waiting; otherwise the person joins the waiting list. A second live
--- sign-up of the same account or phone inserts nothing.
+-- Takes the activity's row lock itself (FOR UPDATE OF a), so a sign-up
+-- holds it only for this statement and its COMMIT: everything else of the
+-- request (form nonce, no-show count, audit) happens before. Under READ
+-- COMMITTED a waiting sign-up reads the activity row as the one before it
+-- left it (the row is re-read after the lock is granted), so a.confirmed
+-- is exact; the counter's CHECK stands behind it. A seat is given only
+-- while seats are free and nobody is waiting; otherwise the person joins
+-- the waiting list. No row when sign-up has closed, when a live sign-up
+-- of the same account or phone exists, or when the ticket number is taken.
 INSERT INTO om_signups (activity_id, code, user_id, registered_by, name,
                         phone_enc, phone_hash, phone_masked, status,
                         deprioritised)
@@ -93,9 +100,13 @@ SELECT a.id, $2, $3::bigint, $4::bigint, $5, $6::bytea, $7::bytea, $8,
                                AND w.status = 'waitlisted')
             THEN 'confirmed' ELSE 'waitlisted' END,
        $9::boolean
-FROM om_activities a WHERE a.id = $1::bigint
+FROM om_activities a WHERE a.id = $1::bigint AND a.signup_until > now()
+FOR UPDATE OF a
 ON CONFLICT DO NOTHING
 RETURNING id, code, status
+
+-- name: om_signup_open
+SELECT 1 FROM om_activities WHERE id = $1::bigint AND signup_until > now()
 
 -- name: om_signup_live
 -- The live sign-up of this account or this phone, if any.
@@ -305,3 +316,39 @@ SELECT $1, d.id, date_trunc('day', now()) + interval '30 days 9 hours',
        date_trunc('day', now()) + interval '30 days 9 hours',
        date_trunc('day', now()) + interval '60 days'
 FROM departments d WHERE d.code = 'yjj'
+
+-- ---- synthetic data for benchmarks (gongkai seed --citizens N) ----
+
+-- name: cli_om_seed_citizens
+-- Citizen accounts seed-citizen-1..N for the sign-up bench. Nobody can log
+-- in to them (the password hash verifies nothing); the bench signs their
+-- sessions with the instance's key, as the tests do. Rerunning adds only
+-- the missing ones.
+INSERT INTO users (role, login_hash, login_enc, login_masked, name, pw_hash)
+SELECT 'citizen', sha256(convert_to('gongkai-seed-citizen-' || g, 'UTF8')),
+       '\x00', 'seed-citizen-' || g, '压测市民' || g,
+       '$argon2id$seed-account-no-login'
+FROM generate_series(1, $1::integer) g
+ON CONFLICT (login_hash) DO NOTHING
+
+-- ---- the personal calendar feed ----
+
+-- name: om_feed_user
+-- The account a feed address names; its session epoch is in the address's
+-- MAC, so "log out everywhere" or a new password also retires old feeds.
+SELECT session_epoch FROM users WHERE id = $1::bigint AND role = 'citizen'
+
+-- name: om_feed
+-- The person's confirmed activities, from a year back, in the columns
+-- om_ics_event uses.
+SELECT a.id, a.title, a.place, a.online_url, a.description, a.accessibility,
+       d.name,
+       to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+       to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+       to_char(a.created_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"')
+FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
+JOIN departments d ON d.id = a.dept_id
+WHERE s.user_id = $1::bigint AND s.status = 'confirmed'
+  AND a.ends_at > now() - interval '1 year'
+ORDER BY a.starts_at, a.id
+LIMIT 200

@@ -2,6 +2,10 @@
 // checks a ticket in at the door, and a second try says when.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BASE, Client, DEMO, psql, tokens } from '../lib/client.mjs';
 import { launch } from '../lib/browser.mjs';
 
@@ -11,6 +15,20 @@ after(async () => { await browser?.close(); });
 
 function at(hours) {
   return new Date(Date.now() + hours * 3600e3 + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+// What a door scanner reads: the ticket's QR code as Chromium draws it
+// (a screenshot of the SVG element), decoded by zbarimg (zbar-tools).
+async function scanQr(page) {
+  const dir = mkdtempSync(join(tmpdir(), 'om-qr-'));
+  try {
+    const file = join(dir, 'qr.png');
+    await page.locator('svg.om-qr').screenshot({ path: file });
+    // zbarimg's complaints about a missing D-Bus go to the error, not the log
+    return execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // The activity is published over HTTP by the clerk (the browser part is
@@ -36,12 +54,18 @@ async function login(page, who) {
   await page.waitForLoadState();
 }
 
-test('a citizen signs up, sees the ticket on /me, and cancels', async () => {
-  const title = '浏览器报名测试 ' + Date.now();
+// A fresh activity and a browser logged in as who.
+async function start(prefix, who) {
+  const title = prefix + Date.now();
   const id = await publish(title);
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  await login(page, DEMO.citizen);
+  await login(page, who);
+  return { title, id, ctx, page };
+}
+
+test('a citizen signs up, sees the ticket on /me, and cancels', async () => {
+  const { title, id, ctx, page } = await start('浏览器报名测试 ', DEMO.citizen);
   await page.goto(`${BASE}/open-month/${id}`);
   assert.equal(await page.locator('#seats-left').textContent(), '2');
   await page.getByLabel('姓名').fill('张三');
@@ -50,6 +74,11 @@ test('a citizen signs up, sees the ticket on /me, and cancels', async () => {
   await page.waitForURL(/\/me\/tickets\/[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   assert.equal(await page.locator('#ticket-status').textContent(), 'confirmed');
   const code = await page.locator('#ticket-code').textContent();
+  // the QR code carries exactly the signed code shown as text, and is named for screen readers
+  const signed = await page.locator('#ticket-signed').textContent();
+  assert.equal(signed.length, 99);
+  assert.equal(await scanQr(page), signed);
+  assert.ok(await page.getByRole('img', { name: '电子票码的二维码，内容与下方文字相同' }).isVisible());
   await page.goto(BASE + '/me');
   assert.ok(await page.locator(`#om-ticket-${code}`).isVisible());
   await page.getByRole('link', { name: title, exact: true }).click();
@@ -63,16 +92,12 @@ test('a citizen signs up, sees the ticket on /me, and cancels', async () => {
 });
 
 test('a clerk checks a ticket in at the door; the second try says when', async () => {
-  const title = '浏览器签到测试 ' + Date.now();
-  const id = await publish(title);
+  const { title, id, ctx, page } = await start('浏览器签到测试 ', DEMO.staff);
   const citizen = new Client();
   await citizen.login(DEMO.citizen.login, DEMO.citizen.password);
   const form = tokens((await citizen.get(`/open-month/${id}`)).text);
   const r = await citizen.post(`/open-month/${id}/signup`, { csrf: form.csrf, form_id: form.formId, name: '张三', phone: '13800138000' });
   const code = r.location.split('/').pop();
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await login(page, DEMO.staff);
   await page.goto(`${BASE}/admin/open-month`);
   await page.getByRole('link', { name: title, exact: true }).click();
   await page.getByLabel('票号或电子票码').fill(code.toLowerCase());
@@ -83,6 +108,32 @@ test('a clerk checks a ticket in at the door; the second try says when', async (
   await page.getByRole('button', { name: '签到' }).click();
   await page.waitForLoadState();
   assert.match(await page.locator('#checkin-result').textContent(), /已于 .* 签到过/);
+  await ctx.close();
+  psql('DELETE FROM login_failures');
+});
+
+test('代办: a clerk signs an elderly person up, the QR code of the printed ticket checks in at the door', async () => {
+  const { id, ctx, page } = await start('浏览器代办测试 ', DEMO.staff);
+  await page.goto(`${BASE}/admin/open-month/${id}`);
+  await page.getByLabel('姓名').fill('李奶奶');
+  await page.getByLabel('手机号').fill('13912345678');
+  await page.getByRole('button', { name: '代为报名' }).click();
+  await page.waitForURL(new RegExp(`/admin/open-month/${id}/tickets/[A-Z2-9]{4}-[A-Z2-9]{4}$`));
+  assert.equal(await page.locator('#ticket-status').textContent(), 'confirmed');
+  const signed = await page.locator('#ticket-signed').textContent();
+  // printed: the page as paper shows it still scans (black on white, quiet zone)
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.locator('svg.om-qr').isVisible());
+  assert.equal(await page.locator('.om-print-hint').isVisible(), false);
+  const scanned = await scanQr(page);
+  assert.equal(scanned, signed);
+  await page.emulateMedia({ media: 'screen' });
+  // the door: the scanned code checks the person in once
+  await page.goto(`${BASE}/admin/open-month/${id}`);
+  await page.getByLabel('票号或电子票码').fill(scanned);
+  await page.getByRole('button', { name: '签到' }).click();
+  await page.waitForLoadState();
+  assert.match(await page.locator('#checkin-result').textContent(), /签到成功：李奶奶/);
   await ctx.close();
   psql('DELETE FROM login_failures');
 });

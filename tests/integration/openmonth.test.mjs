@@ -4,6 +4,7 @@
 // list as CSV, votes and the ranking, 代办, no-shows, access by department.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
 import { Client, DEMO, byId, forgeToken, psql, psqlApp, tokens } from '../lib/client.mjs';
 
 const run = Date.now().toString(36);
@@ -89,6 +90,8 @@ test('staff publish an activity; the list by year shows it with seats left', asy
   const page = await new Client().get(`/open-month/${r.id}`);
   assert.equal(byId(page.text, 'seats-left'), '12');
   assert.match(page.text, /<p>第一段<\/p><p>第二段<\/p>/);
+  assert.ok(page.text.includes('有轮椅通道'), 'the accessibility notes');
+  assert.ok((await new Client().get(`/open-month/${r.id}.ics`)).text.includes('无障碍服务：有轮椅通道'));
   assert.match(page.text, /请先|登录/);
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_create' AND object = 'open-month/${r.id}'`), '1');
   // an online activity needs no place
@@ -156,6 +159,10 @@ test('sign-up: confirmed, then waitlisted with a position; the phone is sealed a
   const tb = await b.get(rb.location);
   assert.equal(byId(tb.text, 'ticket-status'), 'waitlisted');
   assert.equal(byId(tb.text, 'waitlist-position'), '1');
+  assert.equal(byId(tb.text, 'ticket-signed'), null, 'no signed code while waiting');
+  const ci = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/checkin`, { code: rb.code });
+  assert.equal(ci.status, 409);
+  assert.match(byId(ci.text, 'checkin-result'), /还在候补中/);
   assert.equal(byId((await c.get(rc.location)).text, 'waitlist-position'), '2');
   const stored = psql(`SELECT encode(phone_enc, 'escape') || phone_masked || name FROM om_signups WHERE code = '${ra.code}'`);
   assert.ok(!stored.includes(ra.phone), 'sealed at rest');
@@ -315,17 +322,33 @@ test('check-in: by ticket number or signed code, once; a second try says when; f
   r = await postForm(s, desk, `${desk}/checkin`, { code: ro.code });
   assert.equal(r.status, 409);
   assert.match(byId(r.text, 'checkin-result'), /另一场活动/);
-  const t = tokens((await b.get(rb.location)).text);
+  const bPage = (await b.get(rb.location)).text;
+  const bSigned = byId(bPage, 'ticket-signed');
+  const t = tokens(bPage);
   await b.post(`${rb.location}/cancel`, { csrf: t.csrf, form_id: t.formId });
-  r = await postForm(s, desk, `${desk}/checkin`, { code: rb.code });
-  assert.equal(r.status, 409);
-  assert.match(byId(r.text, 'checkin-result'), /已经取消/);
+  for (const code of [rb.code, bSigned]) {
+    r = await postForm(s, desk, `${desk}/checkin`, { code });
+    assert.equal(r.status, 409);
+    assert.match(byId(r.text, 'checkin-result'), /已经取消/, 'a cancelled ticket, by number or by its still well-signed code');
+  }
   r = await postForm(s, desk, `${desk}/checkin`, { code: 'ZZZZ-ZZZZ' });
   assert.equal(r.status, 422);
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_checkin' AND object = 'open-month/${id}'`), '1');
-  // the public key lets a device verify offline
+  // the public key lets a device verify offline: Ed25519 over version,
+  // key id, activity and sign-up, checked here without the server
   const key = await new Client().get('/open-month/ticket-key');
-  assert.match(key.text, /^1 [0-9a-f]{64}$/m);
+  const [, kid, hex] = /^(\d+) ([0-9a-f]{64})$/m.exec(key.text);
+  const pub = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(hex, 'hex').toString('base64url') }, format: 'jwk' });
+  const raw = Buffer.from(signed, 'base64url');
+  assert.equal(raw.length, 74);
+  const [payload, sig] = [raw.subarray(0, 10), raw.subarray(10)];
+  assert.ok(verify(null, payload, pub, sig), 'verifies with the public key alone');
+  assert.equal(payload[1], Number(kid));
+  assert.equal(payload.readUInt32BE(2), id);
+  assert.equal(String(payload.readUInt32BE(6)), psql(`SELECT id FROM om_signups WHERE code = '${ra.code}'`));
+  const forged = Buffer.from(payload);
+  forged.writeUInt32BE(other, 2);
+  assert.ok(!verify(null, forged, pub, sig), 'another activity id breaks the signature');
 });
 
 test('staff of another department cannot see or act on the activity; admins can', async () => {
@@ -431,7 +454,8 @@ test('no-shows: marked after the activity; two in a year put a person behind oth
   assert.equal(byId((await q.get(fine.location)).text, 'waitlist-position'), '1');
   const lt = await p.get(late.location);
   assert.equal(byId(lt.text, 'waitlist-position'), '2');
-  assert.ok(lt.text.includes('未到场'), 'told why');
+  assert.match(byId(lt.text, 'om-deprioritised'), /今年已有 2 次报名后未到场/, 'told why, with the threshold (GONGKAI_OM_NOSHOW_LIMIT)');
+  assert.equal(byId((await q.get(fine.location)).text, 'om-deprioritised'), null);
   void year;
 });
 
@@ -448,4 +472,41 @@ test('the staff home shows the open-month tile with counts', async () => {
   const s = await staff();
   const home = await s.get('/admin');
   assert.match(home.text, /id="om-tile"[\s\S]*?政府开放月[\s\S]*?个活动未结束，已确认 \d+ 人，候补 \d+ 人/);
+});
+
+test('the personal calendar feed: confirmed activities only, at a private address without a cookie, retired by logging out everywhere', async () => {
+  const s = await staff();
+  const { id: a1 } = await publish(s, { capacity: '1', title: `日历甲 ${run}` });
+  const { id: a2 } = await publish(s, { capacity: '1', title: `日历乙 ${run}` });
+  const { id: a3 } = await publish(s, { capacity: '2', title: `日历丙 ${run}` });
+  const [p, q] = await citizens(2, `feed${run}`);
+  await signup(q, a2);
+  await signup(p, a1);
+  assert.equal(status((await signup(p, a2)).code), 'waitlisted');
+  const r3 = await signup(p, a3);
+  const t = tokens((await p.get(r3.location)).text);
+  assert.equal((await p.post(`${r3.location}/cancel`, { csrf: t.csrf, form_id: t.formId })).status, 303);
+  const feedOf = async (c) => /<a href="(\/open-month\/calendar\/\d+-[A-Za-z0-9_-]{22}\.ics)">我的开放活动日历<\/a>/.exec((await c.get('/me')).text)[1];
+  const href = await feedOf(p);
+  const feed = await new Client().get(href);
+  assert.equal(feed.status, 200);
+  assert.match(feed.headers.get('content-type'), /^text\/calendar; charset=utf-8/);
+  assert.ok(feed.text.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n'));
+  assert.ok(feed.text.includes('X-WR-CALNAME:我的政府开放活动\r\n'));
+  assert.ok(feed.text.endsWith('END:VCALENDAR\r\n'));
+  assert.ok(!/[^\r]\n/.test(feed.text), 'CRLF lines');
+  assert.ok(feed.text.includes(`UID:openmonth-${a1}@gongkai\r\n`), 'the confirmed activity');
+  assert.ok(!feed.text.includes(`UID:openmonth-${a2}@gongkai`), 'not the waiting list');
+  assert.ok(!feed.text.includes(`UID:openmonth-${a3}@gongkai`), 'not a cancelled sign-up');
+  assert.equal(feed.text.split('BEGIN:VEVENT').length - 1, 1);
+  // the address is the credential: altered, or another person's id, is not found
+  const [, uid, mac] = /(\d+)-([^.]+)\.ics$/.exec(href);
+  const flip = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A');
+  assert.equal((await new Client().get(`/open-month/calendar/${uid}-${flip}.ics`)).status, 404);
+  assert.equal((await new Client().get(`/open-month/calendar/${q.uid}-${mac}.ics`)).status, 404);
+  assert.equal((await new Client().get('/open-month/calendar/x-y.ics')).status, 404);
+  assert.notEqual(await feedOf(q), href);
+  // logging out everywhere (a new session epoch) retires the old address
+  psql(`UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ${uid}`);
+  assert.equal((await new Client().get(href)).status, 404);
 });

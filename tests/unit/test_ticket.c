@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "openmonth.h"
 #include "openmonth_text.h"
 #include "ticket.h"
 
@@ -258,6 +259,25 @@ csv_neutralises_formulas(void **state)
     free_arena(a);
 }
 
+/* The no-show threshold of the waiting-list rule, from the environment. */
+static void
+noshow_limit_setting(void **state)
+{
+    (void)state;
+    unsetenv("GONGKAI_OM_NOSHOW_LIMIT");
+    assert_int_equal(om_noshow_limit(), 2);
+    setenv("GONGKAI_OM_NOSHOW_LIMIT", "3", 1);
+    assert_int_equal(om_noshow_limit(), 3);
+    setenv("GONGKAI_OM_NOSHOW_LIMIT", "0", 1);
+    assert_int_equal(om_noshow_limit(), 0);
+    /* nonsense keeps the default rather than switching the rule off */
+    setenv("GONGKAI_OM_NOSHOW_LIMIT", "two", 1);
+    assert_int_equal(om_noshow_limit(), 2);
+    setenv("GONGKAI_OM_NOSHOW_LIMIT", "101", 1);
+    assert_int_equal(om_noshow_limit(), 2);
+    unsetenv("GONGKAI_OM_NOSHOW_LIMIT");
+}
+
 int
 main(void)
 {
@@ -273,6 +293,7 @@ main(void)
         cmocka_unit_test(ics_escapes_text),
         cmocka_unit_test(ics_folds_on_characters),
         cmocka_unit_test(csv_neutralises_formulas),
+        cmocka_unit_test(noshow_limit_setting),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

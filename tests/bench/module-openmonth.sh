@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# tests/bench/module-openmonth.sh — the 政府开放月 section of `make bench` (issue 6): sign-up
+# throughput with 64 concurrent clients on one activity of 10,000 seats, next to PostgreSQL's
+# own single-row insert rate measured by pgbench in the same run, on the same socket.
+#
+#   1. `gongkai seed --citizens N`: N = seats + 128 citizen accounts nobody can log in to;
+#      an activity of OM_BENCH_SEATS (10000) seats made with SQL as the instance's superuser.
+#   2. tests/bench/openmonth-signups.mjs POSTs sign-ups from 64 keep-alive connections, each
+#      request another citizen (sessions and CSRF tokens signed with the instance's key, as the
+#      tests do), until all have tried or BENCH_DURATION is up: sign-ups/s, p50, p99, errors.
+#   3. SQL: confirmed = min(sign-ups, seats), the rest waiting, the counter equal to the rows.
+#   4. pgbench -n -c 64 -j 2 -T BENCH_DURATION: one INSERT a transaction into a scratch copy of
+#      om_signups (same columns, defaults and indexes; no trigger), made and dropped here.
+# Goal (informational): sign-ups/s >= 50 % of pgbench's inserts/s. Exit status: non-zero only
+# when something failed to run or the seat check failed.
+# Env (from tests/bench/run.sh): BENCH_BASE, GONGKAI_VAR, BENCH_OUT, BENCH_DURATION,
+# BENCH_WARMUP, GONGKAI_BIN.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+: "${BENCH_BASE:?}" "${GONGKAI_VAR:?}"
+out=${BENCH_OUT:-$repo/build/bench/openmonth}
+duration=${BENCH_DURATION:-10}
+warmup=${BENCH_WARMUP:-2}
+bin=${GONGKAI_BIN:-$repo/bin/gongkai}
+seats=${OM_BENCH_SEATS:-10000}
+clients=64
+citizens=$((seats + 2 * clients))
+pgbench=/usr/lib/postgresql/15/bin/pgbench
+goal=0.5
+mkdir -p "$out"
+
+die() { printf 'openmonth bench: %s\n' "$*" >&2; exit 1; }
+export PGOPTIONS='-c client_min_messages=warning'  # no NOTICEs from DROP ... IF EXISTS
+sql() { "$repo/scripts/instance.sh" psql -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+for tool in node wrk "$pgbench"; do command -v "$tool" >/dev/null || die "$tool not found"; done
+
+# ---- data --------------------------------------------------------------------------------
+"$bin" seed --citizens "$citizens" >"$out/seed.txt" || die "gongkai seed failed, see $out/seed.txt"
+sql "SELECT id FROM users WHERE login_masked LIKE 'seed-citizen-%' ORDER BY id LIMIT $citizens" \
+    >"$out/ids.txt"
+[ "$(wc -l <"$out/ids.txt")" -eq "$citizens" ] || die "expected $citizens seed citizens"
+act=$(sql "INSERT INTO om_activities (title, dept_id, starts_at, ends_at, place, capacity,
+               signup_until, vote_from, vote_until)
+           SELECT '压测：一万个名额 ' || to_char(now(), 'YYYY-MM-DD HH24:MI:SS'), min(id),
+                  now() + interval '30 days', now() + interval '30 days 2 hours', '压测会场',
+                  $seats, now() + interval '29 days', now() + interval '30 days',
+                  now() + interval '60 days'
+           FROM departments RETURNING id")
+[ -n "$act" ] || die "could not create the activity"
+
+# ---- sign-ups over HTTP --------------------------------------------------------------------
+if [ "$warmup" -gt 0 ]; then  # worker connections and prepared statements
+    timeout $((warmup + 15)) wrk -t2 -c"$clients" -d"${warmup}s" "$BENCH_BASE/open-month/$act" \
+        >/dev/null 2>&1 || true
+fi
+timeout $((duration + 120)) node "$repo/tests/bench/openmonth-signups.mjs" "$BENCH_BASE" "$act" \
+    "$out/ids.txt" "$GONGKAI_VAR/keys/gongkai.keys" "$clients" "$duration" >"$out/signups.json" ||
+    die "the load generator failed, see $out/signups.json"
+read -r n errs secs rate p50 p99 codes < <(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(r.signups, r.errors, r.seconds, r.rate, r.p50, r.p99, JSON.stringify(r.codes));
+' "$out/signups.json")
+
+# ---- seats: never overbooked ---------------------------------------------------------------
+read -r confirmed waiting counter < <(sql "SELECT
+        (SELECT count(*) FROM om_signups WHERE activity_id = $act AND status = 'confirmed'),
+        (SELECT count(*) FROM om_signups WHERE activity_id = $act AND status = 'waitlisted'),
+        (SELECT confirmed FROM om_activities WHERE id = $act)" | tr '|' ' ')
+want_c=$((n < seats ? n : seats))
+want_w=$((n > seats ? n - seats : 0))
+if [ "$confirmed" = "$want_c" ] && [ "$waiting" = "$want_w" ] && [ "$counter" = "$confirmed" ]; then
+    check=PASS
+else
+    check=FAIL
+fi
+
+# ---- PostgreSQL's own single-row insert rate -----------------------------------------------
+# A scratch table shaped like om_signups (own sequence, no trigger) and a one-row stand-in for
+# the activity; dropped again at exit. Two scripts: the plain insert (the goal's yardstick),
+# and the same insert behind one row lock plus a counter update, which is what one activity's
+# sign-ups must do: their commits (each a WAL flush, synchronous_commit=on) queue behind the
+# lock one by one instead of sharing a flush, so this is the ceiling of the sign-up design
+# (docs/openmonth.md, "Throughput").
+cleanup() { sql "DROP TABLE IF EXISTS om_bench_insert, om_bench_lock; DROP SEQUENCE IF EXISTS om_bench_insert_id" \
+    >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+sql "DROP TABLE IF EXISTS om_bench_insert, om_bench_lock; DROP SEQUENCE IF EXISTS om_bench_insert_id;
+     CREATE SEQUENCE om_bench_insert_id;
+     CREATE TABLE om_bench_insert (LIKE om_signups INCLUDING DEFAULTS INCLUDING INDEXES);
+     ALTER TABLE om_bench_insert ALTER id SET DEFAULT nextval('om_bench_insert_id');
+     CREATE TABLE om_bench_lock (id integer PRIMARY KEY, n integer NOT NULL);
+     INSERT INTO om_bench_lock VALUES (1, 0)" >/dev/null
+insert="INSERT INTO om_bench_insert (activity_id, code, user_id, name, phone_enc, phone_hash, phone_masked, status)
+VALUES (1, md5(random()::text), NULL, '压测市民', '\\x00', sha256(random()::text::bytea), '139****0000', 'confirmed');"
+printf '%s\n' "$insert" >"$out/pgbench.sql"
+printf 'BEGIN;\nSELECT n FROM om_bench_lock WHERE id = 1 FOR UPDATE;\n%s\nUPDATE om_bench_lock SET n = n + 1 WHERE id = 1;\nCOMMIT;\n' \
+    "$insert" >"$out/pgbench-locked.sql"
+# At least 5 s: pgbench's -T clock includes starting its 64 connections, which on a loaded
+# machine can take the whole of a 3 s run (0 transactions, no tps).
+pgdur=$((duration < 5 ? 5 : duration))
+pgb() {  # pgb NAME CLIENTS: tps and average latency of one pgbench run of $out/NAME.sql
+    timeout $((pgdur + 60)) "$pgbench" -n -c "$2" -j 2 -T "$pgdur" -f "$out/$1.sql" \
+        -h "$GONGKAI_VAR/run" -p 5432 -U postgres gongkai >"$out/$1.txt" 2>&1 ||
+        die "pgbench failed, see $out/$1.txt"
+    awk '/^latency average = / { l = $4 } /^tps = / { t = $3 } END { if (t == "") exit 1; print t, l }' \
+        "$out/$1.txt" || die "no tps in $out/$1.txt"
+}
+# The locked script runs with as many connections as the app has workers (each holds one):
+# with 64 connections queueing on one row lock PostgreSQL does far worse than the app does.
+workers=$(pgrep -c -P "$(cat "$GONGKAI_VAR/run/gongkai.pid")") || die "no app workers found"
+read -r tps lat < <(pgb pgbench "$clients")
+read -r tps_l lat_l < <(pgb pgbench-locked "$workers")
+settings=$(sql "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
+                WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay')")
+
+# ---- report ---------------------------------------------------------------------------------
+ratio=$(awk -v a="$rate" -v b="$tps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+printf 'openmonth: one activity of %s seats, %s clients, %s s (%s citizens tried at most once each)\n' \
+    "$seats" "$clients" "$duration" "$citizens"
+printf '%-24s %6s %10s %9s %9s %7s\n' target conns "per s" "p50 ms" "p99 ms" errors
+printf '%-24s %6s %10s %9s %9s %7s\n' "POST sign-up" "$clients" "$rate" "$p50" "$p99" "$errs"
+printf '%-24s %6s %10.1f %9s %9s %7s\n' "pgbench 1-row INSERT" "$clients" "$tps" "avg $lat" "-" 0
+printf '%-24s %6s %10.1f %9s %9s %7s\n' "pgbench same, 1 row lock" "$workers" "$tps_l" "avg $lat_l" "-" 0
+printf 'sign-ups: %s in %s s; non-303 answers: %s %s\n' "$n" "$secs" "$errs" "$codes"
+printf 'seats: confirmed %s (want %s), waiting %s (want %s), counter %s: %s\n' \
+    "$confirmed" "$want_c" "$waiting" "$want_w" "$counter" "$check"
+printf 'PostgreSQL: %s; app workers (one connection each): %s\n' "$settings" "$workers"
+printf 'sign-ups / locked inserts at %s connections (the ceiling of one activity): %s\n' "$workers" \
+    "$(awk -v a="$rate" -v b="$tps_l" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+if awk -v r="$ratio" -v g="$goal" 'BEGIN { exit !(r >= g) }'; then g=PASS; else g=MISS; fi
+printf 'goal  sign-ups/s >= %s x pgbench single-row inserts/s (ratio %s): %s\n' "$goal" "$ratio" "$g"
+[ "$check" = PASS ] && [ "$errs" = 0 ] || exit 1
