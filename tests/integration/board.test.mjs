@@ -7,7 +7,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, DEMO, REPO, VAR, PORT, byId, gongkai, psql, tokens, uniquePhone } from '../lib/client.mjs';
+import { Client, DEMO, REPO, VAR, PORT, byId, clientAs, gongkai, psql, tokens, uniquePhone } from '../lib/client.mjs';
+
+// Someone not logged in whose browser has been on the site (a pre-session
+// cookie). Cookie-less requests get the board's public pages from nginx's
+// one-second micro-cache (microcache.test.mjs); a visitor with a cookie always
+// gets them fresh, as this file's checks of what changed a moment ago need.
+const visitor = () => clientAs('anonymous');
 
 const policyId = (key) => psql(`SELECT id FROM board_policies WHERE import_key = '${key}'`);
 const YANGLAO = policyId('cn-mzj-2024-yanglao'); // 区民政局 (mzj.staff)
@@ -67,7 +73,7 @@ test('the whole life of a message: pending, published, replied; visible where it
   assert.ok(mine.text.includes(body));
 
   // Pending: invisible to everyone but its author and staff.
-  const anon = new Client();
+  const anon = await visitor();
   assert.ok(!(await anon.get(`/policies/${YANGLAO}`)).text.includes(body));
   const other = await citizen();
   assert.equal((await other.get(`/me/messages/${mid}`)).status, 404);
@@ -156,10 +162,10 @@ test('script and SQL-shaped text is stored intact and shown escaped (page and fe
   const mzj = await staffClient(MZJ);
   await staffPost(mzj, mid, 'moderate', { action: 'publish' });
   await staffPost(mzj, mid, 'reply', { body: '答复 <b>不加粗</b> & 完' });
-  const page = await new Client().get(`/policies/${YANGLAO}`);
+  const page = await (await visitor()).get(`/policies/${YANGLAO}`);
   assert.ok(!page.text.includes('<script>alert'));
   assert.ok(page.text.includes('答复 &lt;b&gt;不加粗&lt;/b&gt; &amp; 完'));
-  const feed = await new Client().get(`/policies/${YANGLAO}/feed.atom`);
+  const feed = await (await visitor()).get(`/policies/${YANGLAO}/feed.atom`);
   xmlWellFormed(feed.text);
   assert.ok(!feed.text.includes('<script>'));
 });
@@ -249,7 +255,7 @@ test('mobile and ID numbers typed into a message are masked when published', asy
   const mid = midOf((await postMessage(c, YANGLAO, { body })).location);
   const mzj = await staffClient(MZJ);
   await staffPost(mzj, mid, 'moderate', { action: 'publish' });
-  const page = await new Client().get(`/policies/${YANGLAO}`);
+  const page = await (await visitor()).get(`/policies/${YANGLAO}`);
   assert.ok(page.text.includes('我的电话139****5678，身份证号310105********1234'));
   assert.ok(!page.text.includes('13912345678'));
   assert.ok((await c.get(`/me/messages/${mid}`)).text.includes('13912345678'), 'the author sees what they wrote');
@@ -264,12 +270,12 @@ test('a message not for publication is answered but never shown publicly', async
   await staffPost(mzj, mid, 'moderate', { action: 'publish' });
   await staffPost(mzj, mid, 'reply', { body: '感谢建议' });
   assert.equal(byId((await c.get(`/me/messages/${mid}`)).text, 'message-status'), 'replied');
-  assert.ok(!(await new Client().get(`/policies/${YANGLAO}`)).text.includes(body));
-  assert.ok(!(await new Client().get(`/policies/${YANGLAO}/feed.atom`)).text.includes(body));
+  assert.ok(!(await (await visitor()).get(`/policies/${YANGLAO}`)).text.includes(body));
+  assert.ok(!(await (await visitor()).get(`/policies/${YANGLAO}/feed.atom`)).text.includes(body));
 });
 
 test('two-character Chinese search finds policies and published messages through the bigram index', async () => {
-  const anon = new Client();
+  const anon = await visitor();
   const r = await anon.get('/policies?q=' + encodeURIComponent('养老'));
   assert.equal(r.status, 200);
   assert.ok(r.text.includes('长宁区居家养老服务补贴实施办法'));
@@ -302,7 +308,7 @@ test('two-character Chinese search finds policies and published messages through
 });
 
 test('the policy list pages by 20 and filters by department', async () => {
-  const anon = new Client();
+  const anon = await visitor();
   const all = await anon.get('/policies');
   assert.match(byId(all.text, 'policy-count'), /^共 \d+ 件$/);
   const mzj = await anon.get('/policies?dept=mzj');
@@ -458,12 +464,12 @@ test('FAQ: staff publish an entry from a message; /faq and its Atom feed show it
   const r = await mzj.post('/admin/faq', { csrf: t.csrf, form_id: t.formId, question, answer: '先做照护需求评估 <再> 申请。', policy_id: '', message_id: mid });
   assert.equal(r.status, 303);
   assert.equal(r.location, '/faq');
-  const faq = await new Client().get('/faq');
+  const faq = await (await visitor()).get('/faq');
   assert.ok(faq.text.includes(question));
   assert.ok(faq.text.includes('先做照护需求评估 &lt;再&gt; 申请。'));
-  const found = await new Client().get('/faq?q=' + encodeURIComponent('养老'));
+  const found = await (await visitor()).get('/faq?q=' + encodeURIComponent('养老'));
   assert.ok(found.text.includes(question));
-  const atom = await new Client().get('/faq.atom');
+  const atom = await (await visitor()).get('/faq.atom');
   assert.equal(atom.status, 200);
   xmlWellFormed(atom.text);
   assert.ok(atom.text.includes(question));
@@ -477,7 +483,7 @@ test('FAQ: staff publish an entry from a message; /faq and its Atom feed show it
 });
 
 test('public statistics per department and month', async () => {
-  const r = await new Client().get('/board/stats?year=2026');
+  const r = await (await visitor()).get('/board/stats?year=2026');
   assert.equal(r.status, 200);
   assert.match(r.text, /id="board-stats"/);
   assert.match(r.text, /<td>区民政局<\/td><td>2026-\d\d<\/td>/);
@@ -559,7 +565,7 @@ test('gongkai seed loads synthetic policies and messages for the benchmarks', as
   assert.match(out, /board 3 policies, 40 messages/);
   assert.equal(psql(`SELECT count(*) FROM board_policies WHERE import_key LIKE 'seed-%'`), '3');
   assert.equal(psql(`SELECT count(*) || '/' || count(body_public) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '40/20');
-  const p = await new Client().get(`/policies/${policyId('seed-1')}`);
+  const p = await (await visitor()).get(`/policies/${policyId('seed-1')}`);
   assert.match(p.text, /class="reply-dept"/);
   // The hourly-limit trigger is back on after the load.
   assert.equal(psql(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'board_messages_before_insert'`), 'O');
