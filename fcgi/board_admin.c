@@ -186,6 +186,12 @@ board_admin_messages_get(struct req *r)
                            is_admin(r) ? "全区的留言" : "本部门承办的留言",
                            board_reply_workdays(r)),
               "class", "lead", NULL);
+    if (is_admin(r)) {
+        html_open(h, "p", NULL);
+        html_elem(h, "a", "修改答复期限", "href", "/admin/board-settings",
+                  NULL);
+        html_close(h, "p");
+    }
     queue_filters(r, h, status, dept, q);
     int n = PQntuples(res);
     if (n == 0) {
@@ -1200,6 +1206,72 @@ board_admin_faq_delete_post(struct req *r)
     }
     faq_change_end(r, DBQ(r, STMT_board_faq_delete, db_get(e, 0, 0)),
                    "board_faq_delete", db_get(e, 0, 1), "/admin/faq");
+}
+
+/* ---- settings (admins): the reply deadline in working days ---- */
+
+static const struct field f_workdays = {
+    "reply_workdays",
+    "答复期限（工作日）",
+    "number",
+    "从留言之日起算的工作日数，1 到 60。只影响今后收到的留言，"
+    "已有留言的期限不变",
+    NULL,
+    true,
+    2};
+
+static void
+settings_page(struct req *r, struct form *f, int status)
+{
+    struct html *h = page_begin(r, "留言板设置");
+    form_open(f, h, "/admin/board-settings", false);
+    form_field(f, h, &f_workdays);
+    form_submit(h, "保存");
+    form_close(h);
+    html_open(h, "p", NULL);
+    html_elem(h, "a", "敏感词", "href", "/admin/sensitive-words", NULL);
+    html_close(h, "p");
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+void
+board_admin_settings_get(struct req *r)
+{
+    const char *v = num(r, board_reply_workdays(r));
+    params_add(r->a, &r->body, "reply_workdays", v, strlen(v));
+    struct form f;
+    form_init(&f, r, true);
+    settings_page(r, &f, 200);
+}
+
+void
+board_admin_settings_post(struct req *r)
+{
+    struct form f;
+    form_init(&f, r, true);
+    const char *v = req_param(r, "reply_workdays");
+    long n = 0;
+    if (v == NULL || !valid_int(valid_trim(r->a, v), 1, 60, &n))
+        form_error(&f, "reply_workdays",
+                   "请填写 1 到 60 之间的整数（工作日数）");
+    if (!form_ok(&f)) {
+        settings_page(r, &f, 422);
+        return;
+    }
+    if (db_begin(r) != 0) {
+        page_fail(r);
+        return;
+    }
+    PGresult *res = DBQ(r, STMT_board_settings_update, num(r, n));
+    if (res == NULL ||
+        audit(r, "board_settings_edit", "board_settings",
+              arena_printf(r->a, "reply_workdays=%ld", n)) != 0 ||
+        db_commit(r) != 0) {
+        page_fail(r);
+        return;
+    }
+    resp_redirect(r, "/admin/board-settings");
 }
 
 /* ---- sensitive words (admins) ---- */

@@ -379,6 +379,10 @@ ORDER BY d.sort, 2
 -- name: board_settings
 SELECT reply_workdays FROM board_settings
 
+-- name: board_settings_update
+-- Admins set the reply deadline; new messages get it at insert (trigger).
+UPDATE board_settings SET reply_workdays = $1::integer RETURNING reply_workdays
+
 -- name: board_dept_id
 SELECT id FROM departments WHERE code = $1
 
@@ -506,7 +510,7 @@ SELECT count(*) FROM board_messages WHERE author_id = $1::bigint
 
 -- name: cli_board_seed_messages
 -- Seeded messages up to a total of $1 (the $4 seeded before are kept and
--- numbered on), spread over the seeded policies ($3 of them), by user $2;
+-- numbered on), over the seeded policies ($3 of them), by user $2; about
 -- half of each policy's are published with a reply.
 -- The insert trigger is off during the load (it would serialise one
 -- author); due_on is set here instead.
@@ -523,13 +527,19 @@ SELECT p.id, $2::bigint, 'consult', b.body, true, p.dept_id,
        CASE WHEN b.pub THEN b.at + interval '2 days' END,
        b.at, (b.at + interval '7 days')::date
 FROM generate_series($4::bigint + 1, $1::bigint) AS i
-JOIN board_policies p ON p.import_key = 'seed-' || (1 + i % $3::integer),
-     LATERAL (SELECT now() - make_interval(mins => (i % 500000)::integer) AS at,
-                     '请问第 ' || i || ' 号问题：' ||
-                     (ARRAY['老人的养老补贴怎么申请', '毕业生就业补贴何时发放',
-                            '节能改造补贴的比例是多少', '小区垃圾分类点位能否调整',
-                            '保障性租赁住房如何申请', '医保报销需要哪些材料'])[1 + i % 6]
-                     || '？' AS body,
-                     -- every other message of each policy (i / $3: the
-                     -- round over the policies) is published and replied
-                     (i / $3::integer) % 2 = 0 AS pub) AS b
+CROSS JOIN LATERAL (
+    SELECT now() - make_interval(mins => (i % 500000)::integer) AS at,
+           '请问第 ' || i || ' 号问题：' ||
+           (ARRAY['老人的养老补贴怎么申请', '毕业生就业补贴何时发放',
+                  '节能改造补贴的比例是多少', '小区垃圾分类点位能否调整',
+                  '保障性租赁住房如何申请', '医保报销需要哪些材料'])[1 + i % 6]
+           || '？' AS body,
+           -- about every other message of each policy (i / $3: the round
+           -- over the policies) is published and replied
+           (i / $3::integer) % 2 = 0 AS pub,
+           -- one message in ten goes to the ten most asked-about policies
+           -- (seed-1..10: 100 each at 10,000 messages, 10,000 each at
+           -- 1,000,000), the rest spread evenly
+           CASE WHEN i % 10 = 0 THEN 1 + (i / 10) % least(10, $3::integer)
+                ELSE 1 + i % $3::integer END AS policy) AS b
+JOIN board_policies p ON p.import_key = 'seed-' || b.policy

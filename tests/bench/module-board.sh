@@ -106,7 +106,7 @@ run_size() { # SIZE: seed up to it, find the policy, check and measure every tar
     [ -n "$pid" ] || fail "no seeded policy seed-2"
     page="$BENCH_BASE/policies/$pid"
     expect "policy page" "$page" 'class="reply"' "$nocache"
-    [ "$(grep -c '<article class="message"' "$BENCH_OUT/first-policy-page.html")" = 20 ] ||
+    [ "$(grep -o '<article class="message"' "$BENCH_OUT/first-policy-page.html" | wc -l)" = 20 ] ||
         fail "the policy page does not show 20 messages (see $BENCH_OUT/first-policy-page.html)"
     expect "search 养老" "$BENCH_BASE/policies?q=$query" '养老' "$nocache"
     expect "cached page" "$page" 'class="reply"'

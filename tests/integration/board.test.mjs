@@ -249,6 +249,40 @@ test('the reply deadline counts working days: across a weekend and a public holi
   assert.ok(Number(byId(home.text, 'board-pending')) >= 2);
 });
 
+test('admins set the reply deadline in the admin page; new messages get it, staff may not change it', async () => {
+  const admin = await staffClient(DEMO.admin);
+  const page = await admin.get('/admin/board-settings');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /name="reply_workdays"[^>]*value="5"|value="5"[^>]*name="reply_workdays"/);
+  assert.match((await admin.get('/admin/messages')).text, /href="\/admin\/board-settings"/);
+  const bad = await admin.submit('/admin/board-settings', '/admin/board-settings', { reply_workdays: '61' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /请填写 1 到 60 之间的整数/);
+  assert.ok(bad.text.includes('value="61"'), 'the value kept');
+  assert.equal(psql('SELECT reply_workdays FROM board_settings'), '5');
+  const mzj = await staffClient(MZJ);
+  assert.equal((await mzj.get('/admin/board-settings')).status, 403);
+  const t = tokens((await mzj.get('/admin/messages')).text);
+  assert.equal((await mzj.post('/admin/board-settings', { csrf: t.csrf, form_id: t.formId, reply_workdays: '9' })).status, 403);
+  let mid = null;
+  try {
+    const ok = await admin.submit('/admin/board-settings', '/admin/board-settings', { reply_workdays: '7' });
+    assert.equal(ok.status, 303);
+    assert.equal(psql('SELECT reply_workdays FROM board_settings'), '7');
+    assert.equal(psql(`SELECT detail FROM audit_log WHERE action = 'board_settings_edit' ORDER BY id DESC LIMIT 1`), 'reply_workdays=7');
+    const c = await citizen();
+    const r = await postMessage(c, YANGLAO, { body: `期限设置测试 ${Date.now()}` });
+    assert.equal(r.status, 303);
+    mid = midOf(r.location);
+    assert.equal(psql(`SELECT due_on IS NOT DISTINCT FROM add_workdays((created_at AT TIME ZONE 'Asia/Shanghai')::date, 7) FROM board_messages WHERE id = ${mid}`), 't');
+    assert.match((await mzj.get('/admin/messages')).text, /答复期限为留言之日起 7 个工作日/);
+  } finally {
+    psql('UPDATE board_settings SET reply_workdays = 5');
+    // Out of the department's queue again, which later tests read page 1 of.
+    if (mid) psql(`DELETE FROM board_message_events WHERE message_id = ${mid}; DELETE FROM board_messages WHERE id = ${mid}`);
+  }
+});
+
 test('mobile and ID numbers typed into a message are masked when published', async () => {
   const c = await citizen();
   const body = '我的电话13912345678，身份证号310105198001011234，请联系我。';

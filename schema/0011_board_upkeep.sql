@@ -1,4 +1,5 @@
--- 政策留言板: staff edit and delete FAQ entries (docs/board.md). An edit
+-- 政策留言板: staff edit and delete FAQ entries, admins set the reply
+-- deadline in the admin page (docs/board.md). An FAQ edit
 -- moves the entry's Atom <updated>; a deletion removes it from /faq and the
 -- feed. Only the text and the related policy change: the source message and
 -- the department stay.
@@ -10,3 +11,5 @@ CREATE INDEX board_faq_updated ON board_faq (updated_at DESC, id DESC);
 
 GRANT UPDATE (question, answer, policy_id, updated_at) ON board_faq TO gongkai_app;
 GRANT DELETE ON board_faq TO gongkai_app;
+
+GRANT UPDATE (reply_workdays) ON board_settings TO gongkai_app;
