@@ -353,6 +353,32 @@ message_article(struct req *r, struct html *h, PGresult *res, int i)
     html_close(h, "article");
 }
 
+/* Previous / this page / next, without a total (which would cost a count
+ * of every published message of the policy). candidate for page.c (a
+ * page_pager for lists whose size is not worth counting) */
+static void
+messages_pager(struct req *r, struct html *h, const char *pid, int page,
+               bool more)
+{
+    if (page == 1 && !more)
+        return;
+    html_open(h, "nav", "class", "pager", "aria-label", "留言分页", NULL);
+    if (page > 1)
+        html_elem(h, "a", "上一页", "href",
+                  arena_printf(r->a, "/policies/%s?page=%d#public-messages",
+                               pid, page - 1),
+                  "rel", "prev", NULL);
+    html_open(h, "span", NULL);
+    html_textf(h, "第 %d 页", page);
+    html_close(h, "span");
+    if (more)
+        html_elem(h, "a", "下一页", "href",
+                  arena_printf(r->a, "/policies/%s?page=%d#public-messages",
+                               pid, page + 1),
+                  "rel", "next", NULL);
+    html_close(h, "nav");
+}
+
 static void
 policy_messages(struct req *r, struct html *h, const char *pid)
 {
@@ -365,10 +391,11 @@ policy_messages(struct req *r, struct html *h, const char *pid)
     html_elem(h, "h2", "公开的留言和答复", "id", "messages", NULL);
     int n = res ? PQntuples(res) : 0;
     if (n == 0)
-        html_elem(h, "p", "暂无公开的留言。", NULL);
-    for (int i = 0; i < n; i++)
+        html_elem(h, "p", page > 1 ? "这一页没有留言了。" : "暂无公开的留言。",
+                  NULL);
+    for (int i = 0; i < n && i < 20; i++)
         message_article(r, h, res, i);
-    page_pager(r, h, page, n ? db_getll(res, 0, 9) : 0);
+    messages_pager(r, h, pid, page, n > 20);
     html_open(h, "p", NULL);
     html_elem(h, "a", "订阅本政策的答复（Atom）", "href",
               arena_printf(r->a, "/policies/%s/feed.atom", pid), "type",

@@ -49,19 +49,19 @@ ORDER BY p.published_on DESC, p.id
 
 -- name: board_policy_messages
 -- The published messages of a policy with their replies, newest first.
--- The total is a separate index-only count, not count(*) OVER (): a window
--- would fetch and format every published message of the policy to show 20.
+-- 21 rows: the 21st only says that there is a next page. No total: a
+-- count (or count(*) OVER ()) reads every published message of the
+-- policy, 5,000 on a popular one, to show 20; this reads 21 whatever the
+-- size (docs/board.md "Benchmarks").
 SELECT m.id, m.kind, coalesce(m.rating, 0), m.body_public,
        to_char(m.created_at, 'YYYY-MM-DD HH24:MI'), m.status,
        coalesce(m.reply_body, ''), coalesce(rd.name, ''),
-       coalesce(to_char(m.replied_at, 'YYYY-MM-DD'), ''),
-       (SELECT count(*) FROM board_messages c
-         WHERE c.policy_id = $1::bigint AND c.body_public IS NOT NULL)
+       coalesce(to_char(m.replied_at, 'YYYY-MM-DD'), '')
 FROM board_messages m
 LEFT JOIN departments rd ON rd.id = m.reply_dept_id
 WHERE m.policy_id = $1::bigint AND m.body_public IS NOT NULL
 ORDER BY m.created_at DESC, m.id DESC
-LIMIT 20 OFFSET ($2::integer - 1) * 20
+LIMIT 21 OFFSET ($2::integer - 1) * 20
 
 -- name: board_message_create
 -- A citizen's message; the trigger enforces the hourly limit (P0001

@@ -603,4 +603,23 @@ test('gongkai seed loads synthetic policies and messages for the benchmarks', as
   assert.match(p.text, /class="reply-dept"/);
   // The hourly-limit trigger is back on after the load.
   assert.equal(psql(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'board_messages_before_insert'`), 'O');
+  // Again with a larger total: messages are topped up, policies not repeated.
+  assert.match(gongkai(['seed', '--policies', '3', '--messages', '200']), /board 3 policies, 200 messages/);
+  assert.equal(psql(`SELECT count(*) FROM board_policies WHERE import_key LIKE 'seed-%'`), '3');
+  assert.equal(psql(`SELECT count(*) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '200');
+  assert.equal(psql(`SELECT count(DISTINCT body) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '200', 'numbered on, not repeated');
+  // The policy page pages its published messages by 20, newest first, without counting them all.
+  const pid = policyId('seed-2');
+  const shown = Number(psql(`SELECT count(*) FROM board_messages WHERE policy_id = ${pid} AND body_public IS NOT NULL`));
+  assert.ok(shown > 20 && shown <= 40, `seed-2 has ${shown} published messages`);
+  const v = await visitor();
+  const p1 = await v.get(`/policies/${pid}`);
+  const p2 = await v.get(`/policies/${pid}?page=2`);
+  const ids = (t) => [...t.matchAll(/<article class="message" id="m-(\d+)"/g)].map((m) => Number(m[1]));
+  assert.equal(ids(p1.text).length, 20);
+  assert.equal(ids(p2.text).length, shown - 20);
+  assert.match(p1.text, new RegExp(`<a href="/policies/${pid}\\?page=2#public-messages" rel="next">下一页</a>`));
+  assert.doesNotMatch(p2.text, /rel="next"/);
+  assert.match(p2.text, /rel="prev">上一页/);
+  assert.equal(psql(`SELECT string_agg(id::text, ',' ORDER BY created_at DESC, id DESC) FROM board_messages WHERE policy_id = ${pid} AND body_public IS NOT NULL`), [...ids(p1.text), ...ids(p2.text)].join(','));
 });
