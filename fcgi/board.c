@@ -89,6 +89,28 @@ board_reply_workdays(struct req *r)
     return res && PQntuples(res) == 1 ? (int)db_getll(res, 0, 0) : 5;
 }
 
+/* Micro-cache (docs/board.md): lets nginx keep this public page for one
+ * second. The app decides, nginx only obeys (default: nothing is kept), and
+ * only for a successful GET/HEAD of a request that carries none of the
+ * app's cookies (gk_sess: a person; gk_pre: a CSRF token may be in the
+ * page, and whoever has posted sees fresh pages; gk_mode: large text) and
+ * whose page holds no CSRF token. nginx also never stores a response with
+ * Set-Cookie and bypasses the cache for such requests itself.
+ * candidate for page.c (a page_cacheable() any public page could call) */
+static void
+board_cacheable(struct req *r)
+{
+    static const char *const cookies[] = {"gk_sess", "gk_pre", "gk_mode"};
+    if ((r->method != M_GET && r->method != M_HEAD) ||
+        (r->resp.status != 0 && r->resp.status != 200) || r->pre != NULL ||
+        r->user != NULL)
+        return;
+    for (size_t i = 0; i < sizeof(cookies) / sizeof(cookies[0]); i++)
+        if (params_get(&r->cookies, cookies[i]) != NULL)
+            return;
+    (void)resp_header(r, "X-Accel-Expires", "1");
+}
+
 static void
 not_found(struct req *r)
 {
@@ -244,6 +266,7 @@ board_policies_get(struct req *r)
     if (*q)
         message_hits(r, h, q, dept);
     page_end(r, h);
+    board_cacheable(r);
 }
 
 /* ---- one policy ---- */
@@ -330,6 +353,32 @@ message_article(struct req *r, struct html *h, PGresult *res, int i)
     html_close(h, "article");
 }
 
+/* Previous / this page / next, without a total (which would cost a count
+ * of every published message of the policy). candidate for page.c (a
+ * page_pager for lists whose size is not worth counting) */
+static void
+messages_pager(struct req *r, struct html *h, const char *pid, int page,
+               bool more)
+{
+    if (page == 1 && !more)
+        return;
+    html_open(h, "nav", "class", "pager", "aria-label", "留言分页", NULL);
+    if (page > 1)
+        html_elem(h, "a", "上一页", "href",
+                  arena_printf(r->a, "/policies/%s?page=%d#public-messages",
+                               pid, page - 1),
+                  "rel", "prev", NULL);
+    html_open(h, "span", NULL);
+    html_textf(h, "第 %d 页", page);
+    html_close(h, "span");
+    if (more)
+        html_elem(h, "a", "下一页", "href",
+                  arena_printf(r->a, "/policies/%s?page=%d#public-messages",
+                               pid, page + 1),
+                  "rel", "next", NULL);
+    html_close(h, "nav");
+}
+
 static void
 policy_messages(struct req *r, struct html *h, const char *pid)
 {
@@ -342,10 +391,11 @@ policy_messages(struct req *r, struct html *h, const char *pid)
     html_elem(h, "h2", "公开的留言和答复", "id", "messages", NULL);
     int n = res ? PQntuples(res) : 0;
     if (n == 0)
-        html_elem(h, "p", "暂无公开的留言。", NULL);
-    for (int i = 0; i < n; i++)
+        html_elem(h, "p", page > 1 ? "这一页没有留言了。" : "暂无公开的留言。",
+                  NULL);
+    for (int i = 0; i < n && i < 20; i++)
         message_article(r, h, res, i);
-    page_pager(r, h, page, n ? db_getll(res, 0, 9) : 0);
+    messages_pager(r, h, pid, page, n > 20);
     html_open(h, "p", NULL);
     html_elem(h, "a", "订阅本政策的答复（Atom）", "href",
               arena_printf(r->a, "/policies/%s/feed.atom", pid), "type",
@@ -416,6 +466,7 @@ policy_page(struct req *r, struct form *f, int status)
     message_form(r, h, f, pid);
     page_end(r, h);
     r->resp.status = status;
+    board_cacheable(r);
 }
 
 void
@@ -921,6 +972,7 @@ board_faq_get(struct req *r)
               "application/atom+xml", NULL);
     html_close(h, "p");
     page_end(r, h);
+    board_cacheable(r);
 }
 
 /* ---- Atom 1.0 (RFC 4287) through the escaping writer in XML mode ---- */
@@ -1003,6 +1055,7 @@ board_faq_atom(struct req *r)
                                 db_get(res, i, 2)));
     }
     html_close(h, "feed");
+    board_cacheable(r);
 }
 
 void
@@ -1037,6 +1090,7 @@ board_policy_atom(struct req *r)
                                 db_get(res, i, 2)));
     }
     html_close(h, "feed");
+    board_cacheable(r);
 }
 
 /* ---- statistics (public, as government-site rules require) ---- */
@@ -1098,4 +1152,5 @@ board_stats_get(struct req *r)
               arena_printf(r->a, "/board/stats?year=%ld", year - 1), NULL);
     html_close(h, "p");
     page_end(r, h);
+    board_cacheable(r);
 }

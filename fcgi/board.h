@@ -46,6 +46,11 @@ void board_admin_policy_get(struct req *r);
 void board_admin_policy_post(struct req *r);
 void board_admin_faq_get(struct req *r);
 void board_admin_faq_post(struct req *r);
+void board_admin_faq_edit_get(struct req *r);
+void board_admin_faq_edit_post(struct req *r);
+void board_admin_faq_delete_post(struct req *r);
+void board_admin_settings_get(struct req *r);
+void board_admin_settings_post(struct req *r);
 void board_admin_words_get(struct req *r);
 void board_admin_words_post(struct req *r);
 

@@ -44,6 +44,27 @@ text_field(struct req *r, struct form *f, const char *name, size_t max,
     return t;
 }
 
+/* Opens the transaction of a staff form and claims its form_id. false when
+ * the request is answered already: a database failure, or a form sent
+ * again (the first answer's 303 once more). candidate for page.c */
+static bool
+tx_once(struct req *r)
+{
+    const char *prior;
+    if (db_begin(r) != 0) {
+        page_fail(r);
+        return false;
+    }
+    int once = form_once(r, &prior);
+    if (once < 0)
+        page_fail(r);
+    else if (once == 0) {
+        db_rollback(r);
+        resp_redirect(r, prior);
+    }
+    return once == 1;
+}
+
 /* ---- the queue ---- */
 
 static const struct choice statuses[] = {
@@ -165,6 +186,12 @@ board_admin_messages_get(struct req *r)
                            is_admin(r) ? "全区的留言" : "本部门承办的留言",
                            board_reply_workdays(r)),
               "class", "lead", NULL);
+    if (is_admin(r)) {
+        html_open(h, "p", NULL);
+        html_elem(h, "a", "修改答复期限", "href", "/admin/board-settings",
+                  NULL);
+        html_close(h, "p");
+    }
     queue_filters(r, h, status, dept, q);
     int n = PQntuples(res);
     if (n == 0) {
@@ -737,27 +764,14 @@ board_admin_policies_post(struct req *r)
 {
     struct form f;
     struct new_policy p;
-    const char *prior;
     form_init(&f, r, true);
     policy_validate(r, &f, &p);
     if (!form_ok(&f)) {
         policies_page(r, &f, 422);
         return;
     }
-    if (db_begin(r) != 0) {
-        page_fail(r);
+    if (!tx_once(r))
         return;
-    }
-    int once = form_once(r, &prior);
-    if (once < 0) {
-        page_fail(r);
-        return;
-    }
-    if (once == 0) {
-        db_rollback(r);
-        resp_redirect(r, prior);
-        return;
-    }
     PGresult *res = DBQ(r, STMT_board_policy_create, p.title, p.doc_no, p.dept,
                         p.date, p.body, p.interp);
     if (res == NULL && db_unique_violation(r)) {
@@ -908,16 +922,42 @@ faq_hot(struct req *r, struct html *h)
     html_close(h, "section");
 }
 
+static const struct field f_faq_q = {"question", "问题", "textarea", NULL,
+                                     NULL,       true,   500};
+static const struct field f_faq_a = {"answer", "解答", "textarea", NULL,
+                                     NULL,     true,   5000};
+static const struct field f_faq_pid = {
+    "policy_id", "相关政策编号", "text", "政策页面地址中的数字，可不填",
+    NULL,        false,          18};
+
+/* The entries this staff member may change (their department's; all for
+ * admins), each linking to its edit page. */
+static void
+faq_list(struct req *r, struct html *h)
+{
+    PGresult *res = DBQ(r, STMT_board_faq_admin_list,
+                        num(r, is_admin(r) ? 0 : r->user->dept));
+    int n = res ? PQntuples(res) : 0;
+    html_open(h, "section", "aria-labelledby", "faq-list-h", NULL);
+    html_elem(h, "h2", is_admin(r) ? "已发布的常见问题" : "本部门的常见问题",
+              "id", "faq-list-h", NULL);
+    if (n == 0)
+        html_elem(h, "p", "还没有常见问题。", NULL);
+    html_open(h, "ul", "id", "faq-list", NULL);
+    for (int i = 0; i < n; i++) {
+        html_open(h, "li", NULL);
+        html_elem(h, "a", db_get(res, i, 1), "href",
+                  arena_printf(r->a, "/admin/faq/%s", db_get(res, i, 0)), NULL);
+        html_textf(h, "（%s · %s）", db_get(res, i, 2), db_get(res, i, 3));
+        html_close(h, "li");
+    }
+    html_close(h, "ul");
+    html_close(h, "section");
+}
+
 static void
 faq_page(struct req *r, struct form *f, int status)
 {
-    static const struct field f_q = {"question", "问题", "textarea", NULL,
-                                     NULL,       true,   500};
-    static const struct field f_a = {"answer", "解答", "textarea", NULL,
-                                     NULL,     true,   5000};
-    static const struct field f_pid = {
-        "policy_id", "相关政策编号", "text", "政策页面地址中的数字，可不填",
-        NULL,        false,          18};
     static const struct field f_mid = {
         "message_id", "来源留言编号", "text", "由某条留言整理而来时填写",
         NULL,         false,          18};
@@ -928,9 +968,9 @@ faq_page(struct req *r, struct form *f, int status)
     /* Coming from a message: its number is filled in for the clerk. */
     const char *from = req_query(r, "message_id");
     struct field mid = f_mid;
-    form_field(f, h, &f_q);
-    form_field(f, h, &f_a);
-    form_field(f, h, &f_pid);
+    form_field(f, h, &f_faq_q);
+    form_field(f, h, &f_faq_a);
+    form_field(f, h, &f_faq_pid);
     long from_id = 0;
     if (!f->shown && from != NULL && valid_int(from, 1, 999999999999, &from_id))
         form_hidden(h, "message_id", from);
@@ -939,6 +979,7 @@ faq_page(struct req *r, struct form *f, int status)
     form_submit(h, "发布到常见问题");
     form_close(h);
     html_close(h, "section");
+    faq_list(r, h);
     faq_hot(r, h);
     page_end(r, h);
     r->resp.status = status;
@@ -973,7 +1014,6 @@ void
 board_admin_faq_post(struct req *r)
 {
     struct form f;
-    const char *prior;
     form_init(&f, r, true);
     const char *q = text_field(r, &f, "question", 500, "请填写问题", true);
     const char *a = text_field(r, &f, "answer", 5000, "请填写解答", true);
@@ -985,20 +1025,8 @@ board_admin_faq_post(struct req *r)
         faq_page(r, &f, 422);
         return;
     }
-    if (db_begin(r) != 0) {
-        page_fail(r);
+    if (!tx_once(r))
         return;
-    }
-    int once = form_once(r, &prior);
-    if (once < 0) {
-        page_fail(r);
-        return;
-    }
-    if (once == 0) {
-        db_rollback(r);
-        resp_redirect(r, prior);
-        return;
-    }
     PGresult *res = DBQ(r, STMT_board_faq_create, q, a, pid, mid,
                         num(r, r->user->dept), num(r, r->user->id));
     if (res == NULL && db_unique_violation(r)) {
@@ -1018,6 +1046,232 @@ board_admin_faq_post(struct req *r)
         return;
     }
     resp_redirect(r, "/faq");
+}
+
+/* ---- FAQ: change and delete (staff of the entry's department, admins) ---- */
+
+static const struct field f_faq_confirm = {
+    "confirm",  "我确认删除这条常见问题",
+    "checkbox", "删除后，常见问题页面和订阅中都不再显示，不能恢复",
+    NULL,       false,
+    0};
+
+static PGresult *
+load_faq(struct req *r, const char *id)
+{
+    PGresult *res = DBQ(r, STMT_board_faq_one, id);
+    if (res == NULL) {
+        page_fail(r);
+        return NULL;
+    }
+    if (PQntuples(res) == 0) {
+        page_error(r, 404, "常见问题不存在",
+                   "没有找到这条常见问题，可能已经被删除。");
+        return NULL;
+    }
+    if (!access_dept(r, (int32_t)db_getll(res, 0, 5))) {
+        page_error(r, 403, "没有权限",
+                   "这是其他部门的常见问题，您不能修改或删除。");
+        return NULL;
+    }
+    return res;
+}
+
+/* The stored values go where the form helpers keep typed input, unless
+ * the request brought its own (a refused edit keeps what was typed). */
+static void
+faq_fill(struct req *r, PGresult *e)
+{
+    static const char *const fields[] = {"question", "answer", "policy_id"};
+    for (int i = 0; i < 3; i++)
+        if (req_param(r, fields[i]) == NULL)
+            params_add(r->a, &r->body, fields[i], db_get(e, 0, i + 1),
+                       strlen(db_get(e, 0, i + 1)));
+}
+
+/* The edit form and, apart from it, the delete form with its confirmation
+ * box; f and del carry the errors of a refused edit or deletion. */
+static void
+faq_edit_page(struct req *r, struct form *f, struct form *del, PGresult *e,
+              int status)
+{
+    const char *id = db_get(e, 0, 0);
+    faq_fill(r, e);
+    struct html *h = page_begin(r, "修改常见问题");
+    html_open(h, "p", "class", "meta", NULL);
+    html_textf(h, "%s · 最后修改 %s", db_get(e, 0, 6), db_get(e, 0, 7));
+    if (*db_get(e, 0, 4)) {
+        html_text(h, " · 由留言 ");
+        html_elem(h, "a", db_get(e, 0, 4), "href",
+                  arena_printf(r->a, "/admin/messages/%s", db_get(e, 0, 4)),
+                  NULL);
+        html_text(h, " 整理");
+    }
+    html_close(h, "p");
+    form_open(f, h, arena_printf(r->a, "/admin/faq/%s", id), false);
+    form_field(f, h, &f_faq_q);
+    form_field(f, h, &f_faq_a);
+    form_field(f, h, &f_faq_pid);
+    form_submit(h, "保存修改");
+    form_close(h);
+    html_open(h, "section", "aria-labelledby", "faq-delete-h", "class",
+              "danger", NULL);
+    html_elem(h, "h2", "删除这条常见问题", "id", "faq-delete-h", NULL);
+    form_open(del, h, arena_printf(r->a, "/admin/faq/%s/delete", id), false);
+    form_checkbox(del, h, &f_faq_confirm, false);
+    form_submit(h, "删除这条常见问题");
+    form_close(h);
+    html_close(h, "section");
+    html_open(h, "p", NULL);
+    html_elem(h, "a", "返回常见问题管理", "href", "/admin/faq", NULL);
+    html_close(h, "p");
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+void
+board_admin_faq_edit_get(struct req *r)
+{
+    PGresult *e = load_faq(r, board_arg(r, 0));
+    if (e == NULL)
+        return;
+    struct form f, del;
+    form_init(&f, r, true);
+    form_init(&del, r, false);
+    faq_edit_page(r, &f, &del, e, 200);
+}
+
+/* A change of an entry: its transaction and form_id claim, then the entry
+ * as it is now. NULL when answered already. */
+static PGresult *
+faq_change_begin(struct req *r)
+{
+    return tx_once(r) ? load_faq(r, board_arg(r, 0)) : NULL;
+}
+
+/* res: the UPDATE or DELETE ... RETURNING; audit, commit, 303 to `to`. */
+static void
+faq_change_end(struct req *r, PGresult *res, const char *action,
+               const char *detail, const char *to)
+{
+    if (res == NULL || PQntuples(res) != 1 ||
+        audit(r, action, arena_printf(r->a, "faq:%s", board_arg(r, 0)),
+              detail) != 0 ||
+        form_once_done(r, to) != 0 || db_commit(r) != 0) {
+        page_fail(r);
+        return;
+    }
+    resp_redirect(r, to);
+}
+
+void
+board_admin_faq_edit_post(struct req *r)
+{
+    PGresult *e = faq_change_begin(r);
+    if (e == NULL)
+        return;
+    struct form f, del;
+    form_init(&f, r, true);
+    form_init(&del, r, false);
+    const char *q = text_field(r, &f, "question", 500, "请填写问题", true);
+    const char *a = text_field(r, &f, "answer", 5000, "请填写解答", true);
+    const char *pid = id_field(r, &f, "policy_id", STMT_board_policy_get,
+                               "没有这个编号的政策，请核对");
+    if (!form_ok(&f)) {
+        db_rollback(r);
+        faq_edit_page(r, &f, &del, e, 422);
+        return;
+    }
+    const char *id = db_get(e, 0, 0);
+    faq_change_end(r, DBQ(r, STMT_board_faq_update, id, q, a, pid),
+                   "board_faq_edit", q, arena_printf(r->a, "/faq#faq-%s", id));
+}
+
+void
+board_admin_faq_delete_post(struct req *r)
+{
+    PGresult *e = faq_change_begin(r);
+    if (e == NULL)
+        return;
+    const char *confirm = req_param(r, "confirm");
+    if (confirm == NULL || strcmp(confirm, "1") != 0) {
+        db_rollback(r);
+        struct form f, del;
+        form_init(&f, r, true);
+        form_init(&del, r, true);
+        form_error(&del, "confirm",
+                   "请先勾选“我确认删除这条常见问题”，再点删除");
+        faq_edit_page(r, &f, &del, e, 422);
+        return;
+    }
+    faq_change_end(r, DBQ(r, STMT_board_faq_delete, db_get(e, 0, 0)),
+                   "board_faq_delete", db_get(e, 0, 1), "/admin/faq");
+}
+
+/* ---- settings (admins): the reply deadline in working days ---- */
+
+static const struct field f_workdays = {
+    "reply_workdays",
+    "答复期限（工作日）",
+    "number",
+    "从留言之日起算的工作日数，1 到 60。只影响今后收到的留言，"
+    "已有留言的期限不变",
+    NULL,
+    true,
+    2};
+
+static void
+settings_page(struct req *r, struct form *f, int status)
+{
+    struct html *h = page_begin(r, "留言板设置");
+    form_open(f, h, "/admin/board-settings", false);
+    form_field(f, h, &f_workdays);
+    form_submit(h, "保存");
+    form_close(h);
+    html_open(h, "p", NULL);
+    html_elem(h, "a", "敏感词", "href", "/admin/sensitive-words", NULL);
+    html_close(h, "p");
+    page_end(r, h);
+    r->resp.status = status;
+}
+
+void
+board_admin_settings_get(struct req *r)
+{
+    const char *v = num(r, board_reply_workdays(r));
+    params_add(r->a, &r->body, "reply_workdays", v, strlen(v));
+    struct form f;
+    form_init(&f, r, true);
+    settings_page(r, &f, 200);
+}
+
+void
+board_admin_settings_post(struct req *r)
+{
+    struct form f;
+    form_init(&f, r, true);
+    const char *v = req_param(r, "reply_workdays");
+    long n = 0;
+    if (v == NULL || !valid_int(valid_trim(r->a, v), 1, 60, &n))
+        form_error(&f, "reply_workdays",
+                   "请填写 1 到 60 之间的整数（工作日数）");
+    if (!form_ok(&f)) {
+        settings_page(r, &f, 422);
+        return;
+    }
+    if (db_begin(r) != 0) {
+        page_fail(r);
+        return;
+    }
+    PGresult *res = DBQ(r, STMT_board_settings_update, num(r, n));
+    if (res == NULL ||
+        audit(r, "board_settings_edit", "board_settings",
+              arena_printf(r->a, "reply_workdays=%ld", n)) != 0 ||
+        db_commit(r) != 0) {
+        page_fail(r);
+        return;
+    }
+    resp_redirect(r, "/admin/board-settings");
 }
 
 /* ---- sensitive words (admins) ---- */

@@ -106,7 +106,10 @@ resp_send(struct req *r)
     int st = r->resp.status ? r->resp.status : 200;
     FCGX_FPrintF(out, "Status: %d %s\r\n", st, status_text(st));
     FCGX_FPrintF(out, "Content-Type: %s\r\n", r->resp.ctype);
-    FCGX_FPrintF(out, "Content-Length: %zu\r\n", r->resp.body.len);
+    /* libfcgi's own printf knows no %zu: it printed nothing there, which
+     * swallowed this header and the next (Cache-Control). */
+    FCGX_FPrintF(out, "Content-Length: %lu\r\n",
+                 (unsigned long)r->resp.body.len);
     /* Pages may hold personal data: never cache dynamic responses. */
     FCGX_PutS("Cache-Control: no-store\r\n", out);
     FCGX_PutStr(security_headers, sizeof(security_headers) - 1, out);

@@ -55,6 +55,11 @@ const struct route routes[] = {
     {M_POST, "/admin/policies/{id}", board_admin_policy_post, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/faq", board_admin_faq_get, ACC_STAFF, 0},
     {M_POST, "/admin/faq", board_admin_faq_post, ACC_STAFF, 0},
+    {M_GET, "/admin/faq/{id}", board_admin_faq_edit_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/faq/{id}", board_admin_faq_edit_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/faq/{id}/delete", board_admin_faq_delete_post, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/board-settings", board_admin_settings_get, ACC_ADMIN, 0},
+    {M_POST, "/admin/board-settings", board_admin_settings_post, ACC_ADMIN, 0},
     {M_GET, "/admin/sensitive-words", board_admin_words_get, ACC_ADMIN, 0},
     {M_POST, "/admin/sensitive-words", board_admin_words_post, ACC_ADMIN, 0},
 

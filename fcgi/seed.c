@@ -46,7 +46,7 @@ static const struct seed_opt seed_table[] = {
     SEED_OPT("--policies", policies, 0, 1000000,
              "synthetic policies (seed-1..N)"),
     SEED_OPT("--messages", messages, 0, 100000000,
-             "board messages over those policies, half replied"),
+             "board messages in all (tops up), half replied"),
     /* seed-options: one line per module */
     SEED_OPT("--citizens", citizens, 0, 1000000,
              "citizens seed-citizen-1..N, no password (openmonth bench)"),

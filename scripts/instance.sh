@@ -508,6 +508,17 @@ render_nginx_conf() {  # render_nginx_conf OUTFILE
     fi
 }
 
+# ---- board: micro-cache directory ----
+# nginx's one-second page cache (nginx/gongkai.conf.in), written by its worker processes.
+# Emptied on every `up`, so that no page rendered by an earlier build or database is served.
+nginx_cache_reset() {
+    rm -rf "$VAR/nginx/cache"
+    mkdir -p "$VAR/nginx/cache"
+    chmod 0700 "$VAR/nginx/cache"
+    if [ "$EUID" = 0 ]; then chown "$SVC_USER:" "$VAR/nginx/cache"; fi
+}
+# ---- end board: micro-cache directory ----
+
 nginx_cmd() {
     # -p: prefix for relative paths; -e: error log before the config is read (the packaged default
     # is stderr, so nothing goes to /var/log/nginx).
@@ -605,6 +616,7 @@ cmd_up() {
     pg_bootstrap
     app_setup
     workers_start
+    nginx_cache_reset   # board: micro-cache
     nginx_start
     if ! wait_for 10 http_answers; then
         show_log "$VAR/log/nginx-error.log"

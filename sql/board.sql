@@ -49,16 +49,19 @@ ORDER BY p.published_on DESC, p.id
 
 -- name: board_policy_messages
 -- The published messages of a policy with their replies, newest first.
+-- 21 rows: the 21st only says that there is a next page. No total: a
+-- count (or count(*) OVER ()) reads every published message of the
+-- policy, 5,000 on a popular one, to show 20; this reads 21 whatever the
+-- size (docs/board.md "Benchmarks").
 SELECT m.id, m.kind, coalesce(m.rating, 0), m.body_public,
        to_char(m.created_at, 'YYYY-MM-DD HH24:MI'), m.status,
        coalesce(m.reply_body, ''), coalesce(rd.name, ''),
-       coalesce(to_char(m.replied_at, 'YYYY-MM-DD'), ''),
-       count(*) OVER ()
+       coalesce(to_char(m.replied_at, 'YYYY-MM-DD'), '')
 FROM board_messages m
 LEFT JOIN departments rd ON rd.id = m.reply_dept_id
 WHERE m.policy_id = $1::bigint AND m.body_public IS NOT NULL
 ORDER BY m.created_at DESC, m.id DESC
-LIMIT 20 OFFSET ($2::integer - 1) * 20
+LIMIT 21 OFFSET ($2::integer - 1) * 20
 
 -- name: board_message_create
 -- A citizen's message; the trigger enforces the hourly limit (P0001
@@ -262,11 +265,39 @@ ORDER BY f.created_at DESC, f.id DESC
 LIMIT 20 OFFSET ($2::integer - 1) * 20
 
 -- name: board_faq_feed
+-- Most recently changed first: an edited entry comes back to the top with
+-- its new <updated>, so feed readers pick the change up.
 SELECT f.id, f.question, f.answer, d.name,
-       to_char(f.created_at, 'YYYY-MM-DD"T"HH24:MI:SSOF":00"')
+       to_char(f.updated_at, 'YYYY-MM-DD"T"HH24:MI:SSOF":00"')
 FROM board_faq f JOIN departments d ON d.id = f.dept_id
-ORDER BY f.created_at DESC, f.id DESC
+ORDER BY f.updated_at DESC, f.id DESC
 LIMIT 50
+
+-- name: board_faq_one
+SELECT f.id, f.question, f.answer, coalesce(f.policy_id::text, ''),
+       coalesce(f.message_id::text, ''), f.dept_id, d.name,
+       to_char(f.updated_at, 'YYYY-MM-DD HH24:MI')
+FROM board_faq f JOIN departments d ON d.id = f.dept_id
+WHERE f.id = $1::bigint
+
+-- name: board_faq_admin_list
+-- The entries a staff member may change: their department's ($1), or all
+-- for an admin ($1 = 0); latest changed first.
+SELECT f.id, f.question, d.name, to_char(f.updated_at, 'YYYY-MM-DD')
+FROM board_faq f JOIN departments d ON d.id = f.dept_id
+WHERE $1::integer = 0 OR f.dept_id = $1::integer
+ORDER BY f.updated_at DESC, f.id DESC
+LIMIT 100
+
+-- name: board_faq_update
+-- No row: the entry was deleted meanwhile (404).
+UPDATE board_faq
+SET question = $2, answer = $3, policy_id = nullif($4, '')::bigint, updated_at = now()
+WHERE id = $1::bigint
+RETURNING id
+
+-- name: board_faq_delete
+DELETE FROM board_faq WHERE id = $1::bigint RETURNING question
 
 -- name: board_faq_create
 -- An FAQ entry, optionally from a message (its policy then by default).
@@ -347,6 +378,10 @@ ORDER BY d.sort, 2
 
 -- name: board_settings
 SELECT reply_workdays FROM board_settings
+
+-- name: board_settings_update
+-- Admins set the reply deadline; new messages get it at insert (trigger).
+UPDATE board_settings SET reply_workdays = $1::integer RETURNING reply_workdays
 
 -- name: board_dept_id
 SELECT id FROM departments WHERE code = $1
@@ -458,33 +493,53 @@ FROM generate_series(1, $1::integer) AS i,
      (SELECT array_agg(id ORDER BY id) AS ids FROM departments) AS d
 ON CONFLICT (import_key) DO NOTHING
 
+-- name: cli_board_seed_vacuum
+-- After a load: fresh statistics and visibility map (index-only counts).
+VACUUM (ANALYZE) board_policies, board_messages, board_message_events
+
 -- name: cli_board_seed_trigger_off
 ALTER TABLE board_messages DISABLE TRIGGER board_messages_before_insert
 
 -- name: cli_board_seed_trigger_on
 ALTER TABLE board_messages ENABLE TRIGGER board_messages_before_insert
 
+-- name: cli_board_seed_count
+-- Messages seeded before: `gongkai seed --messages N` tops them up to N,
+-- numbering on from there instead of repeating.
+SELECT count(*) FROM board_messages WHERE author_id = $1::bigint
+
 -- name: cli_board_seed_messages
--- $1 messages spread over the seeded policies ($3 of them), half of them
--- published with a reply, by user $2. The insert trigger is off during the
--- load (it would serialise one author); due_on is set here instead.
+-- Seeded messages up to a total of $1 (the $4 seeded before are kept and
+-- numbered on), over the seeded policies ($3 of them), by user $2; about
+-- half of each policy's are published with a reply.
+-- The insert trigger is off during the load (it would serialise one
+-- author); due_on is set here instead.
 INSERT INTO board_messages (policy_id, author_id, kind, body, is_public, dept_id, status,
                             moderated_at, body_public, reply_body, reply_dept_id,
                             replied_at, created_at, due_on)
 SELECT p.id, $2::bigint, 'consult', b.body, true, p.dept_id,
-       CASE WHEN i % 2 = 0 THEN 'replied' ELSE 'pending' END,
-       CASE WHEN i % 2 = 0 THEN b.at + interval '1 hour' END,
-       CASE WHEN i % 2 = 0 THEN b.body END,
-       CASE WHEN i % 2 = 0 THEN '您好，感谢您的留言。关于您咨询的问题，请按政策规定的渠道申请，'
+       CASE WHEN b.pub THEN 'replied' ELSE 'pending' END,
+       CASE WHEN b.pub THEN b.at + interval '1 hour' END,
+       CASE WHEN b.pub THEN b.body END,
+       CASE WHEN b.pub THEN '您好，感谢您的留言。关于您咨询的问题，请按政策规定的渠道申请，'
                                  || '具体可拨打 12345 市民服务热线咨询。' END,
-       CASE WHEN i % 2 = 0 THEN p.dept_id END,
-       CASE WHEN i % 2 = 0 THEN b.at + interval '2 days' END,
+       CASE WHEN b.pub THEN p.dept_id END,
+       CASE WHEN b.pub THEN b.at + interval '2 days' END,
        b.at, (b.at + interval '7 days')::date
-FROM generate_series(1, $1::bigint) AS i
-JOIN board_policies p ON p.import_key = 'seed-' || (1 + i % $3::integer),
-     LATERAL (SELECT now() - make_interval(mins => (i % 500000)::integer) AS at,
-                     '请问第 ' || i || ' 号问题：' ||
-                     (ARRAY['老人的养老补贴怎么申请', '毕业生就业补贴何时发放',
-                            '节能改造补贴的比例是多少', '小区垃圾分类点位能否调整',
-                            '保障性租赁住房如何申请', '医保报销需要哪些材料'])[1 + i % 6]
-                     || '？' AS body) AS b
+FROM generate_series($4::bigint + 1, $1::bigint) AS i
+CROSS JOIN LATERAL (
+    SELECT now() - make_interval(mins => (i % 500000)::integer) AS at,
+           '请问第 ' || i || ' 号问题：' ||
+           (ARRAY['老人的养老补贴怎么申请', '毕业生就业补贴何时发放',
+                  '节能改造补贴的比例是多少', '小区垃圾分类点位能否调整',
+                  '保障性租赁住房如何申请', '医保报销需要哪些材料'])[1 + i % 6]
+           || '？' AS body,
+           -- about every other message of each policy (i / $3: the round
+           -- over the policies) is published and replied
+           (i / $3::integer) % 2 = 0 AS pub,
+           -- one message in ten goes to the ten most asked-about policies
+           -- (seed-1..10: 100 each at 10,000 messages, 10,000 each at
+           -- 1,000,000), the rest spread evenly
+           CASE WHEN i % 10 = 0 THEN 1 + (i / 10) % least(10, $3::integer)
+                ELSE 1 + i % $3::integer END AS policy) AS b
+JOIN board_policies p ON p.import_key = 'seed-' || b.policy

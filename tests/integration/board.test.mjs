@@ -7,7 +7,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, DEMO, REPO, VAR, PORT, byId, gongkai, psql, tokens, uniquePhone } from '../lib/client.mjs';
+import { Client, DEMO, REPO, VAR, PORT, byId, clientAs, gongkai, psql, tokens, uniquePhone } from '../lib/client.mjs';
+
+// Someone not logged in whose browser has been on the site (a pre-session
+// cookie). Cookie-less requests get the board's public pages from nginx's
+// one-second micro-cache (microcache.test.mjs); a visitor with a cookie always
+// gets them fresh, as this file's checks of what changed a moment ago need.
+const visitor = () => clientAs('anonymous');
 
 const policyId = (key) => psql(`SELECT id FROM board_policies WHERE import_key = '${key}'`);
 const YANGLAO = policyId('cn-mzj-2024-yanglao'); // 区民政局 (mzj.staff)
@@ -67,7 +73,7 @@ test('the whole life of a message: pending, published, replied; visible where it
   assert.ok(mine.text.includes(body));
 
   // Pending: invisible to everyone but its author and staff.
-  const anon = new Client();
+  const anon = await visitor();
   assert.ok(!(await anon.get(`/policies/${YANGLAO}`)).text.includes(body));
   const other = await citizen();
   assert.equal((await other.get(`/me/messages/${mid}`)).status, 404);
@@ -156,10 +162,10 @@ test('script and SQL-shaped text is stored intact and shown escaped (page and fe
   const mzj = await staffClient(MZJ);
   await staffPost(mzj, mid, 'moderate', { action: 'publish' });
   await staffPost(mzj, mid, 'reply', { body: '答复 <b>不加粗</b> & 完' });
-  const page = await new Client().get(`/policies/${YANGLAO}`);
+  const page = await (await visitor()).get(`/policies/${YANGLAO}`);
   assert.ok(!page.text.includes('<script>alert'));
   assert.ok(page.text.includes('答复 &lt;b&gt;不加粗&lt;/b&gt; &amp; 完'));
-  const feed = await new Client().get(`/policies/${YANGLAO}/feed.atom`);
+  const feed = await (await visitor()).get(`/policies/${YANGLAO}/feed.atom`);
   xmlWellFormed(feed.text);
   assert.ok(!feed.text.includes('<script>'));
 });
@@ -243,13 +249,47 @@ test('the reply deadline counts working days: across a weekend and a public holi
   assert.ok(Number(byId(home.text, 'board-pending')) >= 2);
 });
 
+test('admins set the reply deadline in the admin page; new messages get it, staff may not change it', async () => {
+  const admin = await staffClient(DEMO.admin);
+  const page = await admin.get('/admin/board-settings');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /name="reply_workdays"[^>]*value="5"|value="5"[^>]*name="reply_workdays"/);
+  assert.match((await admin.get('/admin/messages')).text, /href="\/admin\/board-settings"/);
+  const bad = await admin.submit('/admin/board-settings', '/admin/board-settings', { reply_workdays: '61' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /请填写 1 到 60 之间的整数/);
+  assert.ok(bad.text.includes('value="61"'), 'the value kept');
+  assert.equal(psql('SELECT reply_workdays FROM board_settings'), '5');
+  const mzj = await staffClient(MZJ);
+  assert.equal((await mzj.get('/admin/board-settings')).status, 403);
+  const t = tokens((await mzj.get('/admin/messages')).text);
+  assert.equal((await mzj.post('/admin/board-settings', { csrf: t.csrf, form_id: t.formId, reply_workdays: '9' })).status, 403);
+  let mid = null;
+  try {
+    const ok = await admin.submit('/admin/board-settings', '/admin/board-settings', { reply_workdays: '7' });
+    assert.equal(ok.status, 303);
+    assert.equal(psql('SELECT reply_workdays FROM board_settings'), '7');
+    assert.equal(psql(`SELECT detail FROM audit_log WHERE action = 'board_settings_edit' ORDER BY id DESC LIMIT 1`), 'reply_workdays=7');
+    const c = await citizen();
+    const r = await postMessage(c, YANGLAO, { body: `期限设置测试 ${Date.now()}` });
+    assert.equal(r.status, 303);
+    mid = midOf(r.location);
+    assert.equal(psql(`SELECT due_on IS NOT DISTINCT FROM add_workdays((created_at AT TIME ZONE 'Asia/Shanghai')::date, 7) FROM board_messages WHERE id = ${mid}`), 't');
+    assert.match((await mzj.get('/admin/messages')).text, /答复期限为留言之日起 7 个工作日/);
+  } finally {
+    psql('UPDATE board_settings SET reply_workdays = 5');
+    // Out of the department's queue again, which later tests read page 1 of.
+    if (mid) psql(`DELETE FROM board_message_events WHERE message_id = ${mid}; DELETE FROM board_messages WHERE id = ${mid}`);
+  }
+});
+
 test('mobile and ID numbers typed into a message are masked when published', async () => {
   const c = await citizen();
   const body = '我的电话13912345678，身份证号310105198001011234，请联系我。';
   const mid = midOf((await postMessage(c, YANGLAO, { body })).location);
   const mzj = await staffClient(MZJ);
   await staffPost(mzj, mid, 'moderate', { action: 'publish' });
-  const page = await new Client().get(`/policies/${YANGLAO}`);
+  const page = await (await visitor()).get(`/policies/${YANGLAO}`);
   assert.ok(page.text.includes('我的电话139****5678，身份证号310105********1234'));
   assert.ok(!page.text.includes('13912345678'));
   assert.ok((await c.get(`/me/messages/${mid}`)).text.includes('13912345678'), 'the author sees what they wrote');
@@ -264,12 +304,12 @@ test('a message not for publication is answered but never shown publicly', async
   await staffPost(mzj, mid, 'moderate', { action: 'publish' });
   await staffPost(mzj, mid, 'reply', { body: '感谢建议' });
   assert.equal(byId((await c.get(`/me/messages/${mid}`)).text, 'message-status'), 'replied');
-  assert.ok(!(await new Client().get(`/policies/${YANGLAO}`)).text.includes(body));
-  assert.ok(!(await new Client().get(`/policies/${YANGLAO}/feed.atom`)).text.includes(body));
+  assert.ok(!(await (await visitor()).get(`/policies/${YANGLAO}`)).text.includes(body));
+  assert.ok(!(await (await visitor()).get(`/policies/${YANGLAO}/feed.atom`)).text.includes(body));
 });
 
 test('two-character Chinese search finds policies and published messages through the bigram index', async () => {
-  const anon = new Client();
+  const anon = await visitor();
   const r = await anon.get('/policies?q=' + encodeURIComponent('养老'));
   assert.equal(r.status, 200);
   assert.ok(r.text.includes('长宁区居家养老服务补贴实施办法'));
@@ -302,7 +342,7 @@ test('two-character Chinese search finds policies and published messages through
 });
 
 test('the policy list pages by 20 and filters by department', async () => {
-  const anon = new Client();
+  const anon = await visitor();
   const all = await anon.get('/policies');
   assert.match(byId(all.text, 'policy-count'), /^共 \d+ 件$/);
   const mzj = await anon.get('/policies?dept=mzj');
@@ -458,12 +498,12 @@ test('FAQ: staff publish an entry from a message; /faq and its Atom feed show it
   const r = await mzj.post('/admin/faq', { csrf: t.csrf, form_id: t.formId, question, answer: '先做照护需求评估 <再> 申请。', policy_id: '', message_id: mid });
   assert.equal(r.status, 303);
   assert.equal(r.location, '/faq');
-  const faq = await new Client().get('/faq');
+  const faq = await (await visitor()).get('/faq');
   assert.ok(faq.text.includes(question));
   assert.ok(faq.text.includes('先做照护需求评估 &lt;再&gt; 申请。'));
-  const found = await new Client().get('/faq?q=' + encodeURIComponent('养老'));
+  const found = await (await visitor()).get('/faq?q=' + encodeURIComponent('养老'));
   assert.ok(found.text.includes(question));
-  const atom = await new Client().get('/faq.atom');
+  const atom = await (await visitor()).get('/faq.atom');
   assert.equal(atom.status, 200);
   xmlWellFormed(atom.text);
   assert.ok(atom.text.includes(question));
@@ -477,7 +517,7 @@ test('FAQ: staff publish an entry from a message; /faq and its Atom feed show it
 });
 
 test('public statistics per department and month', async () => {
-  const r = await new Client().get('/board/stats?year=2026');
+  const r = await (await visitor()).get('/board/stats?year=2026');
   assert.equal(r.status, 200);
   assert.match(r.text, /id="board-stats"/);
   assert.match(r.text, /<td>区民政局<\/td><td>2026-\d\d<\/td>/);
@@ -559,8 +599,27 @@ test('gongkai seed loads synthetic policies and messages for the benchmarks', as
   assert.match(out, /board 3 policies, 40 messages/);
   assert.equal(psql(`SELECT count(*) FROM board_policies WHERE import_key LIKE 'seed-%'`), '3');
   assert.equal(psql(`SELECT count(*) || '/' || count(body_public) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '40/20');
-  const p = await new Client().get(`/policies/${policyId('seed-1')}`);
+  const p = await (await visitor()).get(`/policies/${policyId('seed-1')}`);
   assert.match(p.text, /class="reply-dept"/);
   // The hourly-limit trigger is back on after the load.
   assert.equal(psql(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'board_messages_before_insert'`), 'O');
+  // Again with a larger total: messages are topped up, policies not repeated.
+  assert.match(gongkai(['seed', '--policies', '3', '--messages', '200']), /board 3 policies, 200 messages/);
+  assert.equal(psql(`SELECT count(*) FROM board_policies WHERE import_key LIKE 'seed-%'`), '3');
+  assert.equal(psql(`SELECT count(*) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '200');
+  assert.equal(psql(`SELECT count(DISTINCT body) FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.name = '压测用户'`), '200', 'numbered on, not repeated');
+  // The policy page pages its published messages by 20, newest first, without counting them all.
+  const pid = policyId('seed-2');
+  const shown = Number(psql(`SELECT count(*) FROM board_messages WHERE policy_id = ${pid} AND body_public IS NOT NULL`));
+  assert.ok(shown > 20 && shown <= 40, `seed-2 has ${shown} published messages`);
+  const v = await visitor();
+  const p1 = await v.get(`/policies/${pid}`);
+  const p2 = await v.get(`/policies/${pid}?page=2`);
+  const ids = (t) => [...t.matchAll(/<article class="message" id="m-(\d+)"/g)].map((m) => Number(m[1]));
+  assert.equal(ids(p1.text).length, 20);
+  assert.equal(ids(p2.text).length, shown - 20);
+  assert.match(p1.text, new RegExp(`<a href="/policies/${pid}\\?page=2#public-messages" rel="next">下一页</a>`));
+  assert.doesNotMatch(p2.text, /rel="next"/);
+  assert.match(p2.text, /rel="prev">上一页/);
+  assert.equal(psql(`SELECT string_agg(id::text, ',' ORDER BY created_at DESC, id DESC) FROM board_messages WHERE policy_id = ${pid} AND body_public IS NOT NULL`), [...ids(p1.text), ...ids(p2.text)].join(','));
 });
