@@ -20,7 +20,7 @@
 
 static const char usage[] =
     "usage: gongkai COMMAND [options]\n"
-    "  serve [--socket PATH] [--workers N] [--user NAME]\n"
+    "  serve [--socket PATH|127.0.0.1:PORT] [--workers N] [--user NAME]\n"
     "                     run the FastCGI master and workers (foreground)\n"
     "  migrate            apply schema/ migrations to the instance database\n"
     "  keygen [--rotate]  create the key file; --rotate adds a token key\n"
