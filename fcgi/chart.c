@@ -9,22 +9,28 @@
 
 #define SVG_NS "http://www.w3.org/2000/svg"
 
-/* Sizes in SVG user units; the element scales to the page width, so the
- * large mode draws bigger letters and a taller plot instead of relying on
- * the page's font size (SVG text does not follow rem). */
+/* Sizes in SVG user units. Normal mode: one column per bar, 560 wide.
+ * 长者模式: one row per bar (label left, value after the bar) in a drawing
+ * only 480 wide with 22-unit letters, so that on a phone, where the drawing
+ * shrinks to the screen, the letters stay about as large as the page's
+ * text, and 12 labels never crowd each other as 12 columns would. */
 struct geom {
     double w, h;         /* whole drawing */
     double left, bottom; /* room for tick labels and bar labels */
     double top, right;
     double font;
+    double row; /* rows mode: height of one bar's row; 0 = columns */
 };
 
 static struct geom
-geom_of(bool large)
+geom_of(const struct chart *c)
 {
-    if (large)
-        return (struct geom){720, 440, 96, 60, 40, 16, 22};
-    return (struct geom){640, 320, 72, 44, 32, 12, 15};
+    if (c->large) {
+        struct geom g = {480, 0, 72, 40, 8, 104, 22, 40};
+        g.h = g.top + g.row * (double)(c->n > 3 ? c->n : 3) + g.bottom;
+        return g;
+    }
+    return (struct geom){560, 320, 64, 44, 32, 8, 18, 0};
 }
 
 double
@@ -115,66 +121,107 @@ fmt_value(char *out, size_t n, double v, int decimals, const char *unit)
              unit ? unit : "");
 }
 
-/* Grid lines and their values on the left. */
+static xmlNodePtr
+group(xmlNodePtr svg, const char *cls)
+{
+    xmlNodePtr g = node(svg, "g");
+    attr(g, "class", cls);
+    attr(g, "fill", "currentColor");
+    return g;
+}
+
+/* Grid lines with their values: across the plot, values on the left
+ * (columns), or down the plot, values underneath (rows). */
 static void
 draw_axis(xmlNodePtr svg, const struct geom *g, double top, int steps)
 {
-    xmlNodePtr ax = node(svg, "g");
-    attr(ax, "class", "axis");
+    xmlNodePtr ax = group(svg, "axis");
     attr(ax, "stroke", "currentColor");
-    attr(ax, "fill", "currentColor");
     attr(ax, "aria-hidden", "true");
+    double plot_w = g->w - g->left - g->right;
     double plot_h = g->h - g->top - g->bottom;
     for (int i = 0; i <= steps; i++) {
-        double v = top * i / steps;
-        double y = g->h - g->bottom - plot_h * i / steps;
-        xmlNodePtr l = line(ax, g->left, y, g->w - g->right, y);
+        char v[48];
+        snprintf(v, sizeof(v), top / steps >= 1 ? "%.0f" : "%g",
+                 top * i / steps);
+        xmlNodePtr l, t;
+        if (g->row > 0) {
+            double x = g->left + plot_w * i / steps;
+            l = line(ax, x, g->top, x, g->top + plot_h);
+            t = label(ax, x, g->h - g->bottom + g->font + 8, "middle", v);
+        } else {
+            double y = g->h - g->bottom - plot_h * i / steps;
+            l = line(ax, g->left, y, g->w - g->right, y);
+            t = label(ax, g->left - 8, y + g->font / 3, "end", v);
+        }
         attr(l, "stroke-width", i == 0 ? "2" : "1");
         attr(l, "stroke-opacity", i == 0 ? "1" : "0.35");
-        char v_s[48];
-        snprintf(v_s, sizeof(v_s), top / steps >= 1 ? "%.0f" : "%g", v);
-        xmlNodePtr t = label(ax, g->left - 8, y + g->font / 3, "end", v_s);
         attr(t, "stroke", "none");
     }
+}
+
+/* One bar: its rect (with the value as data and a <title>: label: value),
+ * the value beside its end unless 0 (the table has every number), and
+ * its label. (x, y) is the top left corner. */
+static void
+bar(xmlNodePtr bars, const struct chart *c, const struct geom *g, size_t i,
+    const double box[4])
+{
+    char val[64];
+    fmt_value(val, sizeof(val), c->bars[i].value, c->decimals, c->unit);
+    xmlNodePtr r = node(bars, "rect");
+    attr(r, "class", "bar");
+    attrf(r, "x", "%.1f", box[0]);
+    attrf(r, "y", "%.1f", box[1]);
+    attrf(r, "width", "%.1f", box[2]);
+    attrf(r, "height", "%.1f", box[3]);
+    attr(r, "fill", "#1f4e8c"); /* 8.3:1 on white */
+    attrf(r, "data-value", "%.*f", c->decimals, c->bars[i].value);
+    char tip[256];
+    snprintf(tip, sizeof(tip), "%s：%s",
+             c->bars[i].label ? c->bars[i].label : "", val);
+    text_node(r, "title", tip);
+    bool shown = c->bars[i].value != 0;
+    xmlNodePtr l;
+    if (g->row > 0) {
+        double mid = box[1] + box[3] / 2 + g->font / 3;
+        if (shown)
+            label(bars, box[0] + box[2] + 6, mid, "start", val);
+        l = label(bars, g->left - 8, mid, "end", c->bars[i].label);
+    } else {
+        double mid = box[0] + box[2] / 2;
+        if (shown)
+            label(bars, mid, box[1] - 6, "middle", val);
+        l = label(bars, mid, g->h - g->bottom + g->font + 8, "middle",
+                  c->bars[i].label);
+    }
+    attr(l, "class", "bar-label");
 }
 
 static void
 draw_bars(xmlNodePtr svg, const struct chart *c, const struct geom *g,
           double top)
 {
-    xmlNodePtr bars = node(svg, "g");
-    attr(bars, "class", "bars");
-    attr(bars, "fill", "currentColor");
+    xmlNodePtr bars = group(svg, "bars");
     double plot_w = g->w - g->left - g->right;
     double plot_h = g->h - g->top - g->bottom;
-    double slot = plot_w / (double)c->n;
-    double bw = slot * 0.6;
     for (size_t i = 0; i < c->n; i++) {
         double v = c->bars[i].value > 0 ? c->bars[i].value : 0;
-        if (v > top)
-            v = top;
-        double bh = plot_h * v / top;
-        double x = g->left + slot * (double)i + (slot - bw) / 2;
-        double base = g->h - g->bottom;
-        char val[64];
-        fmt_value(val, sizeof(val), c->bars[i].value, c->decimals, c->unit);
-        xmlNodePtr r = node(bars, "rect");
-        attr(r, "class", "bar");
-        attrf(r, "x", "%.1f", x);
-        attrf(r, "y", "%.1f", base - bh);
-        attrf(r, "width", "%.1f", bw);
-        attrf(r, "height", "%.1f", bh);
-        attr(r, "fill", "#1f4e8c"); /* 8.3:1 on white */
-        attrf(r, "data-value", "%.*f", c->decimals, c->bars[i].value);
-        /* A tooltip and the accessible name of the bar. */
-        char tip[256];
-        snprintf(tip, sizeof(tip), "%s：%s",
-                 c->bars[i].label ? c->bars[i].label : "", val);
-        text_node(r, "title", tip);
-        label(bars, x + bw / 2, base - bh - 6, "middle", val);
-        xmlNodePtr l = label(bars, x + bw / 2, base + g->font + 8, "middle",
-                             c->bars[i].label);
-        attr(l, "class", "bar-label");
+        double share = (v > top ? top : v) / top;
+        double box[4];
+        if (g->row > 0) {
+            box[0] = g->left;
+            box[1] = g->top + g->row * (double)i + g->row * 0.15;
+            box[2] = plot_w * share;
+            box[3] = g->row * 0.7;
+        } else {
+            double slot = plot_w / (double)c->n;
+            box[2] = slot * 0.6;
+            box[3] = plot_h * share;
+            box[0] = g->left + slot * (double)i + (slot - box[2]) / 2;
+            box[1] = g->h - g->bottom - box[3];
+        }
+        bar(bars, c, g, i, box);
     }
 }
 
@@ -215,7 +262,7 @@ serialise(struct arena *a, xmlDocPtr doc, xmlNodePtr root)
 char *
 chart_bar_svg(struct arena *a, const struct chart *c)
 {
-    struct geom g = geom_of(c->large);
+    struct geom g = geom_of(c);
     double max = c->max;
     for (size_t i = 0; c->max <= 0 && i < c->n; i++)
         if (c->bars[i].value > max)

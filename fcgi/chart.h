@@ -30,7 +30,7 @@ struct chart {
     const char *unit;  /* after each value: "条", "%", "" */
     int decimals;      /* digits after the point in value labels */
     double max;        /* top of the scale; 0 = from the data */
-    bool large;        /* 长者模式: larger text, taller chart */
+    bool large;        /* 长者模式: larger letters, one row per bar */
     const struct chart_bar *bars;
     size_t n;
 };

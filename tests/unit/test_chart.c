@@ -190,6 +190,43 @@ test_rate_and_large_mode(void **state)
     xmlFreeDoc(parse(svg));
 }
 
+/* 长者模式 draws rows: the bars' widths follow the values, heights equal. */
+static double
+attr_of(const char *svg, const char *name, int nth)
+{
+    const char *p = svg;
+    for (int i = 0; i <= nth; i++) {
+        p = strstr(p, "<rect class=\"bar\"");
+        assert_non_null(p);
+        p++;
+    }
+    char key[32];
+    snprintf(key, sizeof(key), " %s=\"", name);
+    return atof(strstr(p, key) + strlen(key));
+}
+
+static void
+test_rows_in_large_mode(void **state)
+{
+    struct chart_bar b[] = {{"1月", 2}, {"2月", 8}, {"3月", 4}};
+    struct chart c = {.id = "w",
+                      .title = "行",
+                      .desc = "行",
+                      .unit = "件",
+                      .large = true,
+                      .bars = b,
+                      .n = 3};
+    char *svg = chart_bar_svg(*state, &c);
+    xmlFreeDoc(parse(svg));
+    double w0 = attr_of(svg, "width", 0), w1 = attr_of(svg, "width", 1),
+           w2 = attr_of(svg, "width", 2);
+    assert_true(w1 > w2 && w2 > w0 && w0 > 0);
+    assert_true(w1 > 3.9 * w0 && w1 < 4.1 * w0);
+    assert_true(attr_of(svg, "height", 0) == attr_of(svg, "height", 2));
+    assert_true(attr_of(svg, "y", 0) < attr_of(svg, "y", 1));
+    assert_non_null(strstr(svg, "viewBox=\"0 0 480 "));
+}
+
 int
 main(void)
 {
@@ -200,6 +237,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_and_large_mode, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rows_in_large_mode, setup,
                                         teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
