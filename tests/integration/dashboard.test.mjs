@@ -4,7 +4,7 @@
 // bar per month, taller where there is more. Access: citizen 403, staff
 // their own department only, admin any. The staff home counts what waits
 // for this department, and another department sees its own counts.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Client, byId, clientAs, forgeToken, psql } from '../lib/client.mjs';
@@ -90,6 +90,23 @@ const actC = activity('九月开放日', "'2025-09-01 09:00'::timestamptz");
 signups(actC, ['confirmed']); // 1, 1, 0
 activity('本周活动', "date_trunc('week', now()) + interval '3 days 10 hours'");
 activity('下周活动', "date_trunc('week', now()) + interval '10 days 10 hours'");
+
+// Leave the shared test database as found: the disclosure tests check that
+// every request equals a replay of its events, and these were written
+// directly (no events). Requests first (that invariant), then the rest.
+after(() => {
+  psql(`DELETE FROM disclosure_requests WHERE dept_id = ${dept}`);
+  for (const sql of [
+    `DELETE FROM om_signups WHERE activity_id IN (SELECT id FROM om_activities WHERE dept_id = ${dept})`,
+    `DELETE FROM om_activities WHERE dept_id = ${dept}`,
+    `DELETE FROM board_messages WHERE policy_id = ${policy}`,
+    `DELETE FROM board_policies WHERE id = ${policy}`,
+    `DELETE FROM users WHERE id IN (${staffId}, ${authorId})`,
+    `DELETE FROM departments WHERE id = ${dept}`,
+  ]) {
+    try { psql(sql); } catch { /* kept: nothing else depends on it */ }
+  }
+});
 
 // A client with a session for our staff member.
 async function ourStaff() {
