@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "board.h"
+#include "dashboard.h" /* dashboard: */
 #include "db.h"
 #include "disclosure.h" /* disclosure: */
 #include "handlers.h"
@@ -21,6 +22,10 @@ static void (*const admin_tiles[])(struct req *, struct html *) = {
     meetings_admin_tile,
     /* openmonth: */
     om_admin_tile,
+    /* dashboard: due dates in words and colour, this week, the figures */
+    dashboard_due_tile,
+    dashboard_week_tile,
+    dashboard_link_tile,
 };
 
 void

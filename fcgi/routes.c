@@ -16,6 +16,8 @@
 #include "meetings.h"
 /* openmonth: */
 #include "openmonth.h"
+/* dashboard: */
+#include "dashboard.h"
 
 /* clang-format off */
 const struct route routes[] = {
@@ -119,6 +121,9 @@ const struct route routes[] = {
     {M_POST, "/admin/open-month/{id}/signup", om_admin_proxy_post, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/no-shows", om_admin_noshow_post, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/open-month/{id}/tickets/{key}", om_admin_ticket_get, ACC_STAFF, RF_DEPT},
+
+    /* ---- 数据统计 dashboard (staff: their own department) ---- */
+    {M_GET, "/admin/dashboard", dashboard_get, ACC_STAFF, 0},
 
 };
 /* clang-format on */

@@ -16,6 +16,7 @@ const PAGES = [
   ['staff', 'admin', '/admin'],
   ['staff', 'admin-messages', '/admin/messages'],
   ['staff', 'admin-disclosure', '/admin/disclosure'],
+  ['admin', 'admin-dashboard', '/admin/dashboard'], // charts and tables (fcgi/dashboard.c)
 ];
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
 
