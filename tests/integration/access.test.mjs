@@ -144,6 +144,8 @@ async function runRows(rec, casting, rows) {
 }
 
 const STAFF = ['X', 'admin'];
+// A's records of each module, for the cross-record test at the end.
+const made = {};
 
 test('政策留言板: a message of A on a policy of X', async () => {
   const pid = psql(`SELECT id FROM board_policies WHERE import_key = 'cn-mzj-2024-yanglao'`);
@@ -154,6 +156,7 @@ test('政策留言板: a message of A on a policy of X', async () => {
   const r = await A.submit(`/policies/${pid}`, `/policies/${pid}/messages`, { kind: 'consult', body: `请问 ${rec.secret}` });
   assert.equal(r.status, 303, r.text.slice(0, 500));
   const mid = r.location.split('/').pop();
+  made.board = { mid, pid, rec };
   rec.snapshot = `SELECT (SELECT row_to_json(m)::text FROM board_messages m WHERE id = ${mid})
     || (SELECT count(*) FROM board_messages WHERE parent_id = ${mid})
     || (SELECT count(*) FROM board_message_events WHERE message_id = ${mid})
@@ -192,6 +195,7 @@ test('政府开放月: A\'s sign-up and ticket on an activity of X', async () =>
   assert.equal(su.status, 303, su.text.slice(0, 500));
   const code = su.location.split('/').pop();
   const signed = byId((await A.get(su.location)).text, 'ticket-signed');
+  made.om = { id, code, signed, rec };
   rec.snapshot = `SELECT (SELECT row_to_json(a)::text FROM om_activities a WHERE id = ${id})
     || (SELECT json_agg(s ORDER BY s.id)::text FROM om_signups s WHERE activity_id = ${id})`;
   const cs = cast(dept);
@@ -234,6 +238,7 @@ test('公众代表列席: A\'s application to a meeting of X', async () => {
   });
   assert.equal(ap.status, 303, ap.text.slice(0, 500));
   const aid = ap.location.split('/').pop();
+  made.meeting = { id, aid, rec };
   rec.snapshot = `SELECT (SELECT row_to_json(m)::text FROM meetings m WHERE id = ${id})
     || (SELECT json_agg(a ORDER BY a.id)::text FROM meeting_applications a WHERE meeting_id = ${id})
     || (SELECT count(*) FROM meeting_commitments WHERE meeting_id = ${id})
@@ -244,7 +249,7 @@ test('公众代表列席: A\'s application to a meeting of X', async () => {
     ['GET', `/me/applications/${aid}`, ['A']],
     ['GET', `/admin/meetings/${id}`, STAFF, {}, { noText: true }],
     ['GET', `/admin/meetings/${id}/applications/${aid}`, STAFF],
-    ['POST', `/admin/meetings/${id}/applications/${aid}/review`, STAFF, { decision: 'approve', reason: '' }],
+    ['POST', `/admin/meetings/${id}/applications/${aid}/review`, STAFF, { decision: 'eligible', reason: '' }],
     ['POST', `/admin/meetings/${id}/commit`, STAFF],
     ['POST', `/admin/meetings/${id}/draw`, STAFF, { seed_inputs: 'x' }],
     ['POST', `/admin/meetings/${id}/feedback`, STAFF, { application_id: aid, opinion: '意见', adoption: 'adopted', explanation: '说明' }],
@@ -280,6 +285,7 @@ test('依申请公开: a request A made while logged in, handled by X', async ()
     || (SELECT count(*) FROM disclosure_files WHERE request_id = ${rid})`;
   const fid = psql(`SELECT id FROM disclosure_files WHERE request_id = ${rid}`);
   assert.ok(fid, 'the PDF is stored');
+  made.disclosure = { no, fid, rec };
   const cs = cast(Number(dept));
   await runRows(rec, cs, [
     ['GET', `/admin/disclosure/${no}`, STAFF],
@@ -317,6 +323,98 @@ test('依申请公开: a request A made while logged in, handled by X', async ()
   psql(`DELETE FROM disclosure_track_failures`);
   assert.ok(!(await who.B.get('/me')).text.includes(no));
   assert.ok((await A.get('/me')).text.includes(no));
+});
+
+// Staff of Y open a record of Y's own (their department check passes) and
+// put the id of A's record in X's department in the second place of the
+// path, or in a field: the answer must not be A's record, and nothing of
+// X's records may change.
+test('A\'s records cannot be reached through a record of another department', async () => {
+  assert.ok(made.om && made.meeting && made.disclosure, 'the tests above ran');
+  const y = Object.values(staffOf).find((c) => c.dept !== 1); // not 区府办, where A's records are
+  const code = psql(`SELECT code FROM departments WHERE id = ${y.dept}`);
+  const DAY = 24 * 60;
+  const m = await y.submit('/admin/meetings/new', '/admin/meetings', {
+    topic: `Y 的议题 ${run}`, dept: code, starts_at: at(2 * DAY), place: '会议室', seats: '3', reserved_grassroots: '0',
+    reserved_stakeholder: '0', apply_from: at(-60), apply_until: at(DAY), eligibility: '本区居民', description: '说明',
+  });
+  assert.equal(m.status, 303, m.text.slice(0, 600));
+  const my = m.location.split('/').pop();
+  const o = await y.submit('/admin/open-month/new', '/admin/open-month', {
+    title: `Y 的活动 ${run}`, dept: code, starts_at: at(72 * 60), ends_at: at(74 * 60), place: '街道中心', online_url: '',
+    capacity: '5', signup_until: at(48 * 60), description: '说明', accessibility: '',
+  });
+  assert.equal(o.status, 303, o.text.slice(0, 600));
+  const oy = o.location.split('/').pop();
+  const t = await formTokens(y);
+  const d = await y.post('/admin/disclosure', {
+    csrf: t.csrf, form_id: t.formId, channel: 'in_person', received_on: psql('SELECT current_date'), applicant_type: 'natural',
+    name: '李先生', id_type: 'id_card', id_number: idCard(), phone: phone(), email: '', address: '街道', description: 'Y 的申请',
+    form: 'electronic', delivery: 'online', dept: '',
+  });
+  assert.equal(d.status, 303, d.text.slice(0, 600));
+  const ny = d.location.split('/').pop();
+  assert.equal(Number(psql(`SELECT dept_id FROM disclosure_requests WHERE no = '${ny}'`)), y.dept, 'Y\'s own request');
+
+  const snapshot = () => psql(`SELECT (SELECT json_agg(a ORDER BY a.id)::text FROM meeting_applications a WHERE meeting_id = ${made.meeting.id})
+    || (SELECT count(*) FROM meeting_feedback WHERE application_id = ${made.meeting.aid})
+    || (SELECT json_agg(s ORDER BY s.id)::text FROM om_signups s WHERE activity_id = ${made.om.id})`);
+  const before = snapshot();
+  const cases = [
+    ['GET', `/admin/meetings/${my}/applications/${made.meeting.aid}`, made.meeting.rec],
+    ['POST', `/admin/meetings/${my}/applications/${made.meeting.aid}/review`, made.meeting.rec, { decision: 'ineligible', reason: '跨部门' }],
+    ['POST', `/admin/meetings/${my}/feedback`, made.meeting.rec, { application_id: made.meeting.aid, opinion: '意见', adoption: 'adopted', explanation: '说明' }],
+    ['GET', `/admin/open-month/${oy}/tickets/${made.om.code}`, made.om.rec],
+    ['POST', `/admin/open-month/${oy}/checkin`, made.om.rec, { code: made.om.signed }],
+    ['POST', `/admin/open-month/${oy}/checkin`, made.om.rec, { code: made.om.code }],
+    ['GET', `/admin/disclosure/${ny}/files/${made.disclosure.fid}`, made.disclosure.rec],
+  ];
+  for (const [method, path, rec, fields] of cases) {
+    covered.add(`${method} ${path}`);
+    const res = method === 'GET' ? await y.get(path) : await postAs(y, path, fields);
+    const where = `Y ${method} ${path} → ${res.status}`;
+    assert.ok(res.status >= 400 && res.status < 500, where);
+    assert.ok(!res.text.includes('页面已过期'), `${where}: refused by CSRF`);
+    assert.ok(!res.text.includes(rec.secret), `${where}: shows A's record`);
+  }
+  assert.equal(snapshot(), before, 'a request through another department\'s record changed A\'s records');
+});
+
+// Queues and searches, with every filter a URL can carry: staff of Y never
+// see a record of X there, nor does the public see A's message.
+test('lists and searches do not show another department\'s or another citizen\'s records', async () => {
+  // [list, record, its link, its department (id, code)]: A's message is
+  // on a 区民政局 policy, the other records are 区府办's.
+  const lists = [
+    ['/admin/messages', made.board.rec, `/admin/messages/${made.board.mid}"`, [18, 'mzj']],
+    ['/admin/open-month', made.om.rec, `/admin/open-month/${made.om.id}"`, [1, 'qfb']],
+    ['/admin/meetings', made.meeting.rec, `/admin/meetings/${made.meeting.id}"`, [1, 'qfb']],
+    ['/admin/disclosure', made.disclosure.rec, made.disclosure.no, [1, 'qfb']],
+  ];
+  for (const [list, rec, link, [deptId, deptCode]] of lists) {
+    // The department's own staff find it there (so the list is not empty
+    // for everyone)...
+    const mine = `${list}?status=all&q=${encodeURIComponent(rec.secret)}`; // (20 a page)
+    assert.ok((await staffOf[deptId].get(mine)).text.includes(link), `staff of ${deptId} GET ${mine}: the record is missing`);
+    // ...and the staff of another department do not, whatever the filter.
+    const other = Object.values(staffOf).find((c) => c.dept !== deptId);
+    for (const q of ['', `?dept=${deptId}`, `?dept=${deptCode}`, '?status=all', `?status=all&dept=${deptId}`, '?state=open&overdue=1', '?all=1', `?q=${encodeURIComponent(rec.secret)}`]) {
+      const res = await other.get(list + q);
+      const where = `staff of ${other.dept} GET ${list}${q} → ${res.status}`;
+      assert.ok(res.status === 200 || (res.status >= 400 && res.status < 500), where);
+      assert.ok(!res.text.includes(link), `${where}: lists the record`);
+      // (a search page repeats its query: there only the link counts)
+      if (!q.startsWith('?q=')) assert.ok(!res.text.includes(rec.secret), `${where}: shows the record's text`);
+    }
+  }
+  for (const path of [`/policies?q=${encodeURIComponent(made.board.rec.secret)}`, `/policies/${made.board.pid}`, `/policies/${made.board.pid}/feed.atom`, '/faq.atom', `/faq?q=${encodeURIComponent(made.board.rec.secret)}`]) {
+    for (const role of ['anonymous', 'B']) {
+      const res = await who[role].get(path);
+      assert.equal(res.status, 200, `${role} ${path}`);
+      assert.ok(!res.text.includes(`请问 ${made.board.rec.secret}`), `${role} ${path} shows A's message`);
+      assert.ok(!res.text.includes(`/me/messages/${made.board.mid}`), `${role} ${path} links A's message`);
+    }
+  }
 });
 
 test('every department-scoped route and every /me record route has a row above', () => {
