@@ -79,7 +79,7 @@ build/unit/%: tests/unit/%.c $(UNIT_LIB)
 # past crash input with the gcc sanitizer build (fuzz-replay), then fuzzes
 # each harness FUZZ_SECONDS with clang + libFuzzer (fuzz-short, two at a
 # time); `make fuzz` fuzzes longer. tests/fuzz/run.sh does the runs.
-FUZZ     := urlencoded multipart cookies sess ticket policies
+FUZZ     := urlencoded multipart cookies sess query ticket policies
 FUZZ_BIN := $(FUZZ:%=build/fuzz/replay_%)
 # The clang build: the same objects as UNIT_LIB, with ASan+UBSan and
 # libFuzzer's coverage hooks, each harness linked with libFuzzer's main.

@@ -10,7 +10,7 @@
 #                                        build + replay.c replays
 #                                        regression/ and corpus/NAME
 #
-# NAME is one of: urlencoded multipart cookies sess ticket policies
+# NAME is one of: urlencoded multipart cookies sess query ticket policies
 # (default: all). `make fuzz-short` (in make test) runs 30 s a harness,
 # `make fuzz` FUZZ_SECONDS (300). Each fuzz run prints its executions and
 # corpus size; a crash fails the run.
@@ -23,7 +23,7 @@ set -eu
 
 cd "$(dirname "$0")/../.."
 
-ALL="urlencoded multipart cookies sess ticket policies"
+ALL="urlencoded multipart cookies sess query ticket policies"
 MODE=fuzz
 case "${1:-}" in
 fuzz | replay)
