@@ -417,6 +417,28 @@ test('lists and searches do not show another department\'s or another citizen\'s
   }
 });
 
+// Staff create records for their own department only: a form naming
+// another department is refused (422) or lands in their own.
+test('staff of Y cannot create records in department X', async () => {
+  const y = staffOf[18]; // 区民政局; X = 区府办 (1)
+  const title = `越权创建 ${run}`;
+  const tries = [
+    ['/admin/open-month', { title, dept: 'qfb', starts_at: at(72 * 60), ends_at: at(74 * 60), place: '区政务服务中心', online_url: '', capacity: '5', signup_until: at(48 * 60), description: '说明', accessibility: '' },
+      `SELECT count(*) FROM om_activities WHERE title = '${title}' AND dept_id <> ${y.dept}`],
+    ['/admin/meetings', { topic: title, dept: 'qfb', starts_at: at(2 * 24 * 60), place: '会议室', seats: '3', reserved_grassroots: '0', reserved_stakeholder: '0', apply_from: at(-60), apply_until: at(24 * 60), eligibility: '本区居民', description: '说明' },
+      `SELECT count(*) FROM meetings WHERE topic = '${title}' AND dept_id <> ${y.dept}`],
+    ['/admin/policies', { title, doc_no: '', dept: 'qfb', published_on: '2024-05-10', body: '正文', interpretation: '' },
+      `SELECT count(*) FROM board_policies WHERE title = '${title}' AND dept_id <> ${y.dept}`],
+    ['/admin/disclosure', { channel: 'in_person', received_on: psql('SELECT current_date'), applicant_type: 'natural', name: '李先生', id_type: 'id_card', id_number: idCard(), phone: phone(), email: '', address: '街道', description: title, form: 'electronic', delivery: 'online', dept: '1' },
+      `SELECT count(*) FROM disclosure_requests WHERE description = '${title}' AND dept_id <> ${y.dept}`],
+  ];
+  for (const [path, fields, outside] of tries) {
+    const res = await postAs(y, path, fields);
+    assert.ok([303, 403, 422].includes(res.status), `${path} → ${res.status}`);
+    assert.equal(psql(outside), '0', `${path}: staff of ${y.dept} created a record of another department`);
+  }
+});
+
 test('every department-scoped route and every /me record route has a row above', () => {
   const missing = [];
   for (const r of routeTable()) {
