@@ -148,7 +148,9 @@ const STAFF = ['X', 'admin'];
 const made = {};
 
 test('政策留言板: a message of A on a policy of X', async () => {
-  const pid = psql(`SELECT id FROM board_policies WHERE import_key = 'cn-mzj-2024-yanglao'`);
+  // 华阳路街道's policy: the board tests page through 区民政局's and
+  // 区府办's queues and must not find A's messages there.
+  const pid = psql(`SELECT id FROM board_policies WHERE import_key = 'cn-hyl-2024-shenghuoquan'`);
   const dept = Number(psql(`SELECT dept_id FROM board_policies WHERE id = ${pid}`));
   const rec = { secret: secret('留言') };
   const A = who.A;
@@ -156,7 +158,7 @@ test('政策留言板: a message of A on a policy of X', async () => {
   const r = await A.submit(`/policies/${pid}`, `/policies/${pid}/messages`, { kind: 'consult', body: `请问 ${rec.secret}` });
   assert.equal(r.status, 303, r.text.slice(0, 500));
   const mid = r.location.split('/').pop();
-  made.board = { mid, pid, rec };
+  made.board = { mid, pid, rec, dept };
   rec.snapshot = `SELECT (SELECT row_to_json(m)::text FROM board_messages m WHERE id = ${mid})
     || (SELECT count(*) FROM board_messages WHERE parent_id = ${mid})
     || (SELECT count(*) FROM board_message_events WHERE message_id = ${mid})
@@ -267,7 +269,10 @@ test('依申请公开: a request A made while logged in, handled by X', async ()
   const fd = new FormData();
   const fields = {
     csrf: t.csrf, form_id: t.formId, applicant_type: 'natural', name: '张阿姨', id_type: 'id_card', id_number: idCard(),
-    phone: A.phone, email: '', address: '长宁路 100 号', description: `请公开 ${rec.secret}`, form: 'electronic', delivery: 'online', dept: '',
+    phone: A.phone, email: '', address: '长宁路 100 号', description: `请公开 ${rec.secret}`, form: 'electronic', delivery: 'online',
+    // to 华阳路街道 (26): the request ends awaiting 补正 with no due date,
+    // which the disclosure tests' 区府办 queue must not see
+    dept: psql(`SELECT id FROM departments WHERE code = 'hyl'`),
   };
   for (const [k, v] of Object.entries(fields)) fd.set(k, v);
   const pdf = `%PDF-1.4\n% ${rec.secret}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`;
@@ -285,7 +290,7 @@ test('依申请公开: a request A made while logged in, handled by X', async ()
     || (SELECT count(*) FROM disclosure_files WHERE request_id = ${rid})`;
   const fid = psql(`SELECT id FROM disclosure_files WHERE request_id = ${rid}`);
   assert.ok(fid, 'the PDF is stored');
-  made.disclosure = { no, fid, rec };
+  made.disclosure = { no, fid, rec, dept: Number(dept) };
   const cs = cast(Number(dept));
   await runRows(rec, cs, [
     ['GET', `/admin/disclosure/${no}`, STAFF],
@@ -384,12 +389,12 @@ test('A\'s records cannot be reached through a record of another department', as
 // see a record of X there, nor does the public see A's message.
 test('lists and searches do not show another department\'s or another citizen\'s records', async () => {
   // [list, record, its link, its department (id, code)]: A's message is
-  // on a 区民政局 policy, the other records are 区府办's.
+  // on a 华阳路街道 policy and so is the request; the others are 区府办's.
   const lists = [
-    ['/admin/messages', made.board.rec, `/admin/messages/${made.board.mid}"`, [18, 'mzj']],
+    ['/admin/messages', made.board.rec, `/admin/messages/${made.board.mid}"`, [made.board.dept, 'hyl']],
     ['/admin/open-month', made.om.rec, `/admin/open-month/${made.om.id}"`, [1, 'qfb']],
     ['/admin/meetings', made.meeting.rec, `/admin/meetings/${made.meeting.id}"`, [1, 'qfb']],
-    ['/admin/disclosure', made.disclosure.rec, made.disclosure.no, [1, 'qfb']],
+    ['/admin/disclosure', made.disclosure.rec, made.disclosure.no, [made.disclosure.dept, 'hyl']],
   ];
   for (const [list, rec, link, [deptId, deptCode]] of lists) {
     // The department's own staff find it there (so the list is not empty
@@ -437,6 +442,16 @@ test('staff of Y cannot create records in department X', async () => {
     assert.ok([303, 403, 422].includes(res.status), `${path} → ${res.status}`);
     assert.equal(psql(outside), '0', `${path}: staff of ${y.dept} created a record of another department`);
   }
+});
+
+// Staff of another department could once turn A's message into their FAQ
+// entry (the message_id field was only checked to exist).
+test('staff of Y cannot make an FAQ entry from a message of X', async () => {
+  const y = Object.values(staffOf).find((c) => c.dept !== Number(psql(`SELECT dept_id FROM board_messages WHERE id = ${made.board.mid}`)));
+  const res = await postAs(y, '/admin/faq', { question: `越权问答 ${run}`, answer: '答', policy_id: '', message_id: made.board.mid });
+  assert.ok([403, 404, 422].includes(res.status), `→ ${res.status}`);
+  assert.ok(!res.text.includes(made.board.rec.secret), 'the answer shows A\'s message');
+  assert.equal(psql(`SELECT count(*) FROM board_faq WHERE message_id = ${made.board.mid} OR question = '越权问答 ${run}'`), '0');
 });
 
 test('every department-scoped route and every /me record route has a row above', () => {
