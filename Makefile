@@ -20,7 +20,8 @@ SRC      := $(sort $(wildcard fcgi/*.c))
 GEN_SRC  := build/gen/sql_gen.c build/gen/schema_gen.c
 OBJ      := $(SRC:fcgi/%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/%.o)
 SAN_OBJ  := $(SRC:fcgi/%.c=build/san/%.o) $(GEN_SRC:build/gen/%.c=build/san/%.o)
-DEP      := $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+DEP      := $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) \
+            $(SAN_OBJ:build/san/%.o=build/fuzz-clang/obj/%.d)
 
 UNIT     := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT:tests/unit/%.c=build/unit/%)
@@ -30,7 +31,8 @@ UNIT_LIB := $(filter-out build/san/main.o build/san/server.o,$(SAN_OBJ))
 export GONGKAI_VAR GONGKAI_PORT GONGKAI_DEMO
 
 .PHONY: all deps run up down test unit integration browser bench clean \
-        format format-check analyze valgrind sanitize fuzz fuzz-replay faults soak screenshots
+        format format-check analyze valgrind sanitize fuzz fuzz-replay \
+        fuzz-build fuzz-short faults soak screenshots
 
 all: bin/gongkai
 
@@ -74,23 +76,53 @@ build/unit/%: tests/unit/%.c $(UNIT_LIB)
 	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -Wno-missing-prototypes -o $@ $< \
 	    $(UNIT_LIB) $(LIBS) -lcmocka
 
-# ---- fuzzing (tests/fuzz/): `make fuzz` needs clang; make test replays
-# the seed corpus and every past crash input with the gcc sanitizer build.
-FUZZ     := urlencoded multipart cookies sess
+# ---- fuzzing (tests/fuzz/): make test replays the seed corpus and every
+# past crash input with the gcc sanitizer build (fuzz-replay), then fuzzes
+# each harness FUZZ_SECONDS with clang + libFuzzer (fuzz-short, two at a
+# time); `make fuzz` fuzzes longer. tests/fuzz/run.sh does the runs.
+FUZZ     := urlencoded multipart cookies sess query ticket policies
 FUZZ_BIN := $(FUZZ:%=build/fuzz/replay_%)
+# The clang build: the same objects as UNIT_LIB, with ASan+UBSan and
+# libFuzzer's coverage hooks, each harness linked with libFuzzer's main.
+FUZZ_SAN := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_LIB := $(UNIT_LIB:build/san/%=build/fuzz-clang/obj/%)
+FUZZ_SECONDS ?= 300
+# Keep the clang objects between runs (make would delete the generated
+# ones as intermediate files).
+.SECONDARY: $(FUZZ_LIB)
 
 build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(UNIT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -Itests/fuzz -o $@ \
 	    tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(UNIT_LIB) $(LIBS)
 
+build/fuzz-clang/obj/%.o: fcgi/%.c build/gen/sql_gen.h
+	@mkdir -p $(@D)
+	clang $(DEFS) $(INC) $(FUZZ_SAN) \
+	    -fsanitize=address,undefined,fuzzer-no-link -MMD -MP -c $< -o $@
+
+build/fuzz-clang/obj/%.o: build/gen/%.c build/gen/sql_gen.h
+	@mkdir -p $(@D)
+	clang $(DEFS) $(INC) $(FUZZ_SAN) \
+	    -fsanitize=address,undefined,fuzzer-no-link -c $< -o $@
+
+build/fuzz-clang/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	clang $(DEFS) $(INC) -Itests/fuzz $(FUZZ_SAN) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB) $(LIBS)
+
 fuzz-replay: $(FUZZ_BIN)
 	@set -e; for n in $(FUZZ); do \
 	    ASAN_OPTIONS=detect_leaks=1 build/fuzz/replay_$$n \
 	        tests/fuzz/corpus/$$n tests/fuzz/regression; done
 
-fuzz:
-	@tests/fuzz/run.sh fuzz
+fuzz-build: $(FUZZ:%=build/fuzz-clang/fuzz_%)
+
+# 30 seconds a harness in make test; a crash fails it.
+fuzz-short: fuzz-build
+	@FUZZ_SECONDS=30 FUZZ_JOBS=2 tests/fuzz/run.sh fuzz
+
+fuzz: deps fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=2 tests/fuzz/run.sh fuzz
 
 # ---- running an instance (CONTRACT.md, API.md "Instances") ----
 
@@ -113,6 +145,7 @@ test: deps
 	@scripts/deps.sh --browser --quiet
 	$(MAKE) all sanitize
 	$(MAKE) unit fuzz-replay
+	$(MAKE) fuzz-short
 	@tests/run.sh
 
 integration: all sanitize

@@ -1010,6 +1010,17 @@ id_field(struct req *r, struct form *f, const char *name, enum stmt exists,
     return v;
 }
 
+/* access (issue 7, found by tests/integration/access.test.mjs): may this
+ * clerk make an FAQ entry from message mid? Only from a message of their
+ * own department (admins: any), like every other staff action on it. */
+static bool
+faq_message_ok(struct req *r, const char *mid)
+{
+    PGresult *res = DBQ(r, STMT_board_message_staff, mid);
+    return res != NULL && PQntuples(res) == 1 &&
+           access_dept(r, (int32_t)db_getll(res, 0, 13));
+}
+
 void
 board_admin_faq_post(struct req *r)
 {
@@ -1021,6 +1032,10 @@ board_admin_faq_post(struct req *r)
                                "没有这个编号的政策，请核对");
     const char *mid = id_field(r, &f, "message_id", STMT_board_message_staff,
                                "没有这个编号的留言，请核对");
+    if (*mid && form_error_of(&f, "message_id") == NULL &&
+        !faq_message_ok(r, mid))
+        form_error(&f, "message_id",
+                   "这条留言不是本部门的，不能整理成常见问题");
     if (!form_ok(&f)) {
         faq_page(r, &f, 422);
         return;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "board_import.h"
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
@@ -53,8 +54,8 @@ static void problem(struct import *im, long line, const char *fmt, ...)
 static void
 problem(struct import *im, long line, const char *fmt, ...)
 {
-    if (im->errors++ >= MAX_ERRORS)
-        return;
+    if (im->errors++ >= MAX_ERRORS || (im->quiet && im->c == NULL))
+        return; /* quiet and no database: the fuzz harness */
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s:%ld: ", im->file, line);
@@ -227,6 +228,37 @@ check_rec(struct import *im, struct rec *r)
     }
 }
 
+/* The pure half of the import, factored out so tests/fuzz/fuzz_policies.c
+ * runs it on any bytes without a database: refuses a DOCTYPE, validates
+ * doc against the schema and reads the records into im->recs. 0 ok, -1
+ * refused (problems reported). */
+static int
+read_doc(struct import *im, xmlSchemaPtr schema, xmlDocPtr doc)
+{
+    if (doc->intSubset != NULL || doc->extSubset != NULL) {
+        problem(im, xmlGetLineNo((xmlNodePtr)doc->intSubset), "%s",
+                "DOCTYPE declarations are not allowed");
+        return -1;
+    }
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    if (vc == NULL)
+        return -1;
+    xmlSchemaSetValidStructuredErrors(vc, xml_error, im);
+    bool bad = xmlSchemaValidateDoc(vc, doc) != 0 || im->errors > 0;
+    xmlSchemaFreeValidCtxt(vc);
+    if (bad)
+        return -1;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    for (xmlNode *c = root->children; c; c = c->next)
+        im->n += is(c, "policy");
+    im->recs = arena_alloc(im->a, (im->n ? im->n : 1) * sizeof(*im->recs));
+    size_t i = 0;
+    for (xmlNode *c = root->children; c; c = c->next)
+        if (is(c, "policy"))
+            read_rec(im, c, &im->recs[i++]);
+    return 0;
+}
+
 /* Parses and validates; fills im->recs. 0 ok, -1 refused. */
 static int
 load_file(struct import *im, const char *xsd)
@@ -234,7 +266,6 @@ load_file(struct import *im, const char *xsd)
     int rc = -1;
     xmlSchemaParserCtxtPtr pc = NULL;
     xmlSchemaPtr schema = NULL;
-    xmlSchemaValidCtxtPtr vc = NULL;
     xmlDocPtr doc = NULL;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (ctxt == NULL)
@@ -252,32 +283,39 @@ load_file(struct import *im, const char *xsd)
             problem(im, 0, "%s", "cannot read the file");
         goto out;
     }
-    if (doc->intSubset != NULL || doc->extSubset != NULL) {
-        problem(im, xmlGetLineNo((xmlNodePtr)doc->intSubset), "%s",
-                "DOCTYPE declarations are not allowed");
+    if (read_doc(im, schema, doc) != 0)
         goto out;
-    }
-    vc = xmlSchemaNewValidCtxt(schema);
-    xmlSchemaSetValidStructuredErrors(vc, xml_error, im);
-    if (xmlSchemaValidateDoc(vc, doc) != 0 || im->errors > 0)
-        goto out;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    for (xmlNode *c = root->children; c; c = c->next)
-        im->n += is(c, "policy");
-    im->recs = arena_alloc(im->a, (im->n ? im->n : 1) * sizeof(*im->recs));
-    size_t i = 0;
-    for (xmlNode *c = root->children; c; c = c->next)
-        if (is(c, "policy"))
-            read_rec(im, c, &im->recs[i++]);
-    for (i = 0; i < im->n; i++)
+    for (size_t i = 0; i < im->n; i++)
         check_rec(im, &im->recs[i]);
     rc = im->errors > 0 ? -1 : 0;
 out:
     xmlSetStructuredErrorFunc(NULL, NULL);
-    xmlSchemaFreeValidCtxt(vc);
     xmlFreeDoc(doc);
     xmlSchemaFree(schema);
     xmlSchemaFreeParserCtxt(pc);
+    xmlFreeParserCtxt(ctxt);
+    return rc;
+}
+
+/* For the fuzz harness (board_import.h): the same parse options and
+ * read_doc as load_file, on bytes in memory. */
+long
+board_import_parse(struct arena *a, void *schema, const char *xml, size_t n,
+                   bool quiet)
+{
+    struct import im = {.a = a, .file = "(fuzz)", .quiet = quiet};
+    long rc = -1;
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL || n > INT_MAX)
+        goto out;
+    xmlSetStructuredErrorFunc(&im, xml_error);
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)n, "policies.xml", NULL,
+                                      XML_PARSE_NONET);
+    if (doc != NULL && read_doc(&im, schema, doc) == 0)
+        rc = (long)im.n;
+    xmlFreeDoc(doc);
+out:
+    xmlSetStructuredErrorFunc(NULL, NULL);
     xmlFreeParserCtxt(ctxt);
     return rc;
 }

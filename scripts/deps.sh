@@ -53,6 +53,15 @@ have_libpq() {
     [ -f "$(pg_config --includedir 2>/dev/null)/libpq-fe.h" ] || [ -f /usr/include/postgresql/libpq-fe.h ]
 }
 
+# libFuzzer's runtime next to clang's (clang -fsanitize=fuzzer links it).
+have_fuzzer_rt() {
+    local f
+    for f in /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a; do
+        [ -f "$f" ] && return 0
+    done
+    return 1
+}
+
 check_all() {
     missing_pkgs=()
     missing_what=()
@@ -76,6 +85,12 @@ check_all() {
     have_lib cmocka /usr/include/cmocka.h                    || need libcmocka-dev "cmocka.h (cmocka)"
     # openmonth: QR codes of tickets; zbarimg decodes them in the browser test
     have_lib libqrencode /usr/include/qrencode.h             || need libqrencode-dev "qrencode.h (libqrencode)"
+
+    # ---- fuzzing (make fuzz-short in make test, make fuzz): clang and libFuzzer's runtime.
+    # On bookworm libclang_rt.fuzzer comes in libclang-rt-14-dev, which clang only recommends
+    # (libclang-common-14-dev -> Recommends), so it is named here: --no-install-recommends.
+    have clang || need clang "clang (libFuzzer harnesses, tests/fuzz/)"
+    have_fuzzer_rt || need libclang-rt-14-dev "libclang_rt.fuzzer (libFuzzer runtime for clang 14)"
 
     # PostgreSQL 15 server binaries: each instance runs its own cluster from these.
     local b

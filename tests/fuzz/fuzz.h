@@ -36,6 +36,23 @@ fuzz_check(bool ok, const char *what)
         fuzz_fail(what);
 }
 
+/* Takes the next `bytes` bytes of the input as a big-endian number
+ * (missing bytes read as 0), advancing the input. */
+static inline uint64_t
+fuzz_take(const uint8_t **d, size_t *n, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) {
+        v <<= 8;
+        if (*n > 0) {
+            v |= **d;
+            (*d)++;
+            (*n)--;
+        }
+    }
+    return v;
+}
+
 /* The arena every input uses, reset after each one (as a worker does
  * between requests). */
 static inline struct arena *

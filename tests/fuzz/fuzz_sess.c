@@ -52,21 +52,6 @@ b64url_char(unsigned char c)
            (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-static uint64_t
-take(const uint8_t **d, size_t *n, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) {
-        v <<= 8;
-        if (*n > 0) {
-            v |= **d;
-            (*d)++;
-            (*n)--;
-        }
-    }
-    return v;
-}
-
 /* Applies (position, character) pairs from d to tok; true if the result
  * differs from what tok held before (a later pair may undo an earlier). */
 static bool
@@ -107,12 +92,12 @@ static void
 tamper(const struct keys *ks, const uint8_t *d, size_t n)
 {
     struct ident id = {
-        .user = (int64_t)(take(&d, &n, 2) + 1),
-        .role = (enum role)(1 + take(&d, &n, 1) % 3),
-        .dept = (int32_t)take(&d, &n, 1),
+        .user = (int64_t)(fuzz_take(&d, &n, 2) + 1),
+        .role = (enum role)(1 + fuzz_take(&d, &n, 1) % 3),
+        .dept = (int32_t)fuzz_take(&d, &n, 1),
         .iat = NOW - 10,
-        .exp = NOW + 1 + (int64_t)take(&d, &n, 2),
-        .epoch = (int32_t)take(&d, &n, 1),
+        .exp = NOW + 1 + (int64_t)fuzz_take(&d, &n, 2),
+        .epoch = (int32_t)fuzz_take(&d, &n, 1),
     };
     char tok[SESS_TOKEN_MAX];
     sess_encode(ks, &id, tok);
