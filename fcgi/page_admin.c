@@ -28,6 +28,35 @@ static void (*const admin_tiles[])(struct req *, struct html *) = {
     dashboard_link_tile,
 };
 
+/* The State Council publishes each year's holidays late in the year before;
+ * until an admin loads them, deadlines past the calendar's end stay unknown
+ * (disclosure due dates, board reply deadlines). Staff are told ahead of time,
+ * admins with the link that loads the year. */
+static void
+calendar_notice(struct req *r, struct html *h)
+{
+    PGresult *res = DBQ0(r, STMT_calendar_end_soon);
+    if (res == NULL || PQntuples(res) != 1)
+        return;
+    html_open(h, "div", "class", "notice", "id", "calendar-notice", "role",
+              "status", NULL);
+    html_open(h, "p", NULL);
+    html_text(h, "工作日历只载入到 ");
+    html_text(h, db_get(res, 0, 0));
+    html_text(h, "（还有 ");
+    html_text(h, db_get(res, 0, 1));
+    html_text(h, " 天）。期限落在这一天以后的留言和信息公开申请，"
+                 "要等载入下一年度的节假日安排后才能算出答复期限。");
+    html_close(h, "p");
+    if (req_user(r)->role == ROLE_ADMIN) {
+        html_open(h, "p", NULL);
+        html_elem(h, "a", "载入下一年度的节假日安排", "href",
+                  "/admin/disclosure/calendar", NULL);
+        html_close(h, "p");
+    }
+    html_close(h, "div");
+}
+
 void
 admin_home_get(struct req *r)
 {
@@ -39,6 +68,7 @@ admin_home_get(struct req *r)
     html_text(h, u->dept_name ? u->dept_name : "");
     html_text(h, u->role == ROLE_ADMIN ? "（管理员）" : "");
     html_close(h, "p");
+    calendar_notice(r, h);
     html_open(h, "ul", "class", "tiles", NULL);
     for (size_t i = 0; i < sizeof(admin_tiles) / sizeof(admin_tiles[0]); i++)
         if (admin_tiles[i] != NULL)

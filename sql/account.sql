@@ -104,3 +104,11 @@ RETURNING id
 
 -- name: cli_user_exists
 SELECT 1 FROM users WHERE login_hash = $1::bytea
+
+-- name: calendar_end_soon
+-- The working-day calendar's last day and the days left to it, when fewer than
+-- 60 remain: deadlines past it cannot be computed until an admin loads the next
+-- year (no row otherwise).
+SELECT to_char(max(day), 'YYYY-MM-DD'), max(day) - current_date
+  FROM workday_calendar
+HAVING max(day) - current_date < 60
