@@ -8,6 +8,7 @@
  *                       reviews, files, the staff home tile
  *   disclosure_report.c the annual report (HTML, CSV, XML; HTTP and CLI)
  *   disclosure_demo.c   demo content
+ *   disclosure_seed.c   synthetic requests at scale (gongkai seed)
  *
  * PostgreSQL holds the authoritative state machine (schema/0020): the C
  * table here only decides which forms to offer and explains a refusal
@@ -130,6 +131,8 @@ void disclosure_me_section(struct req *r, struct html *h);
 void disclosure_admin_tile(struct req *r, struct html *h);
 int disclosure_demo(PGconn *c, struct keys *ks, struct arena *a);
 int disclosure_cli_report(int argc, char **argv);
+/* `gongkai seed --requests N` (disclosure_seed.c), as the owner. */
+int disclosure_seed(PGconn *c, long n);
 
 /* ---- shared between the module's files ---- */
 

@@ -85,9 +85,9 @@ queue_filters(struct req *r, struct html *h, const char *state, int dept,
     html_open(h, "div", "class", "field", NULL);
     html_elem(h, "label", "状态", "for", "f-state", NULL);
     html_open(h, "select", "id", "f-state", "name", "state", NULL);
-    html_elem(h, "option", "全部", "value", "", NULL);
-    html_elem(h, "option", "未办结", "value", "open", "selected",
-              strcmp(state, "open") == 0 ? "" : NULL, NULL);
+    html_elem(h, "option", "未办结", "value", "open", NULL);
+    html_elem(h, "option", "全部（含已办结）", "value", "all", "selected",
+              strcmp(state, "all") == 0 ? "" : NULL, NULL);
     for (int s = DS_RECEIVED; s < DS__MAX; s++)
         html_elem(h, "option", dstate_label((enum dstate)s), "value",
                   dstate_key((enum dstate)s), "selected",
@@ -164,17 +164,26 @@ disclosure_admin_list_get(struct req *r)
     long dept = 0;
     bool overdue = req_query(r, "overdue") != NULL &&
                    strcmp(req_query(r, "overdue"), "1") == 0;
+    /* The default is the working queue: what is still open. */
     if (state == NULL ||
-        (dstate_parse(state) == DS__MAX && strcmp(state, "open") != 0))
-        state = "";
+        (dstate_parse(state) == DS__MAX && strcmp(state, "all") != 0))
+        state = "open";
+    bool open = strcmp(state, "all") != 0 && strcmp(state, "closed") != 0;
     if (dq == NULL || !valid_int(dq, 1, 100000, &dept))
         dept = 0;
     int page = req_page(r);
-    PGresult *res =
-        DBQ(r, STMT_disclosure_queue, is_admin(r) ? "true" : "false",
-            itoa_a(r, u->dept), itoa_a(r, dept), state,
-            overdue ? "true" : "false", itoa_a(r, page));
-    if (res == NULL)
+    const char *p[] = {is_admin(r) ? "true" : "false",
+                       itoa_a(r, u->dept),
+                       itoa_a(r, dept),
+                       state,
+                       overdue ? "true" : "false",
+                       itoa_a(r, page)};
+    PGresult *res = db_exec(
+        r, open ? STMT_disclosure_queue_open : STMT_disclosure_queue, 6, p);
+    PGresult *cnt = res == NULL || !open
+                        ? res
+                        : db_exec(r, STMT_disclosure_queue_open_count, 6, p);
+    if (cnt == NULL)
         return;
     struct html *h = page_begin(r, "依申请公开办理");
     html_open(h, "p", "class", "actions-bar", NULL);
@@ -193,7 +202,9 @@ disclosure_admin_list_get(struct req *r)
         html_elem(h, "p", "没有符合条件的申请。", "id", "queue-empty", NULL);
     else
         queue_table(r, h, res);
-    page_pager(r, h, page, PQntuples(res) ? db_getll(res, 0, 8) : 0);
+    page_pager(r, h, page,
+               open ? db_getll(cnt, 0, 0)
+                    : (PQntuples(res) ? db_getll(res, 0, 8) : 0));
     page_end(r, h);
 }
 

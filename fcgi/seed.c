@@ -21,10 +21,12 @@
 #include "config.h"
 #include "valid.h"
 /* seed-includes: one line per module */
+#include "disclosure.h" /* disclosure: */
 
 struct seed_opts {
     long policies, messages;
     /* seed-fields: one line per module */
+    long requests; /* disclosure: */
 };
 
 /* One option: its name, the field it fills and the bounds it accepts. */
@@ -46,6 +48,8 @@ static const struct seed_opt seed_table[] = {
     SEED_OPT("--messages", messages, 0, 100000000,
              "board messages over those policies, half replied"),
     /* seed-options: one line per module */
+    SEED_OPT("--requests", requests, 0, 1000000,
+             "disclosure requests over the calendar years"), /* disclosure: */
 };
 
 static void
@@ -97,6 +101,9 @@ seed_run(PGconn *c, const struct seed_opts *o)
                o->messages);
     }
     /* seed-calls: one block per module */
+    /* disclosure: */
+    if (o->requests > 0 && disclosure_seed(c, o->requests) != 0)
+        return -1;
     return 0;
 }
 
