@@ -9,6 +9,7 @@
  *   disclosure_report.c the annual report (HTML, CSV, XML; HTTP and CLI)
  *   disclosure_demo.c   demo content
  *   disclosure_seed.c   synthetic requests at scale (gongkai seed)
+ *   disclosure_link.c   identities linked for the fee count (admins)
  *
  * PostgreSQL holds the authoritative state machine (schema/0020): the C
  * table here only decides which forms to offer and explains a refusal
@@ -172,6 +173,19 @@ void devents_render(struct req *r, struct html *h, PGresult *ev, bool staff);
 const char *due_missing(enum dstate s);
 /* "How the due date was computed", from a disclosure_by_no row. */
 void ddue_explain(struct req *r, struct html *h, PGresult *rec);
+
+/* The record of {no} for staff (404, 403 by department: response set and
+ * NULL), and its page; err names the section whose form failed ("review",
+ * "link") or NULL (disclosure_admin.c). */
+PGresult *drecord_load(struct req *r);
+void drecord_page(struct req *r, PGresult *rec, struct form *f,
+                  const char *step, const char *err, int status);
+/* Identity links for the fee count (disclosure_link.c): the record page's
+ * section and the admin's forms. */
+void dlinks_section(struct req *r, struct html *h, PGresult *rec,
+                    struct form *f, bool err);
+void disclosure_admin_link_post(struct req *r);
+void disclosure_admin_unlink_post(struct req *r);
 
 /* Columns of disclosure_by_no. */
 enum drec_col {

@@ -330,8 +330,8 @@ disclosure_admin_new_post(struct req *r)
 
 /* Loads the record of {no} and checks the department. NULL when the
  * response is set (404, 403) or the database failed. */
-static PGresult *
-record_load(struct req *r)
+PGresult *
+drecord_load(struct req *r)
 {
     PGresult *rec = DBQ(r, STMT_disclosure_by_no, r->args[0]);
     if (rec == NULL)
@@ -408,8 +408,14 @@ record_fees(struct req *r, struct html *h, PGresult *rec, long *k)
 {
     PGresult *fr = DBQ(r, STMT_disclosure_fee_rank, db_get(rec, 0, DR_ID));
     *k = fr && PQntuples(fr) ? db_getll(fr, 0, 0) : 1;
+    long ids = fr && PQntuples(fr) ? db_getll(fr, 0, 2) : 1;
     html_elem(h, "h2", "信息处理费参考", NULL);
     html_open(h, "p", "id", "fee-reference", NULL);
+    if (ids > 1)
+        html_textf(h,
+                   "该申请人的 %ld 个身份已由管理员合并计数（见下方“申请人"
+                   "身份合并计数”）。",
+                   ids);
     html_textf(h,
                "按申请人身份统计，这是该申请人 %s 月的第 %ld 件申请；"
                "按件计收标准为 %ld 元。按量计收：30 页以内免费，31–100 页"
@@ -418,6 +424,55 @@ record_fees(struct req *r, struct html *h, PGresult *rec, long *k)
                fr && PQntuples(fr) ? db_get(fr, 0, 1) : "", *k,
                fee_per_piece(*k));
     html_close(h, "p");
+}
+
+/* The row of rv (disclosure_reviews_of) of pending review id, or -1. */
+static int
+review_pending_row(PGresult *rv, const char *id)
+{
+    for (int i = 0; rv != NULL && id != NULL && i < PQntuples(rv); i++)
+        if (strcmp(db_get(rv, i, 4), id) == 0 &&
+            strcmp(db_get(rv, i, 1), "pending") == 0)
+            return i;
+    return -1;
+}
+
+/* The result of a pending review, once it is decided (?review=ID). */
+static bool
+review_decide_form(struct req *r, struct html *h, PGresult *rec, PGresult *rv,
+                   struct form *f, bool err)
+{
+    int i = review_pending_row(rv, err ? req_param(r, "review")
+                                       : req_query(r, "review"));
+    if (i < 0)
+        return false;
+    struct form fresh;
+    form_init(&fresh, r, false);
+    struct form *ff = err ? f : &fresh;
+    static const struct field fres = {"result", "审结结果", NULL, NULL,
+                                      NULL,     true,       0};
+    static const struct field fdec = {"decided_on", "审结日期", "date", NULL,
+                                      NULL,         true,       10};
+    html_elem(
+        h, "h3",
+        arena_printf(r->a, "登记审结结果：%s，%s 提起",
+                     dlabel(review_kinds, N(review_kinds), db_get(rv, i, 0)),
+                     db_get(rv, i, 2)),
+        "id", "decide-title", NULL);
+    form_open(ff, h,
+              arena_printf(r->a, "/admin/disclosure/%s/review",
+                           db_get(rec, 0, DR_NO)),
+              false);
+    form_hidden(h, "review", db_get(rv, i, 4));
+    struct choice c[3];
+    for (size_t k = 0; k < 3; k++)
+        c[k] =
+            (struct choice){review_results[k].value, review_results[k].label};
+    form_select(ff, h, &fres, c, 3, NULL);
+    form_field(ff, h, &fdec);
+    form_submit(h, "登记审结结果");
+    form_close(h);
+    return true;
 }
 
 static void
@@ -434,9 +489,18 @@ record_reviews(struct req *r, struct html *h, PGresult *rec, struct form *f,
                    db_get(rv, i, 2));
         if (*db_get(rv, i, 3))
             html_textf(h, "，%s 审结", db_get(rv, i, 3));
+        if (strcmp(db_get(rv, i, 1), "pending") == 0) {
+            html_text(h, " ");
+            html_elem(h, "a", "登记审结结果", "href",
+                      arena_printf(r->a,
+                                   "/admin/disclosure/%s?review=%s#reviews",
+                                   db_get(rec, 0, DR_NO), db_get(rv, i, 4)),
+                      NULL);
+        }
         html_close(h, "p");
     }
-    if (strcmp(db_get(rec, 0, DR_STATE), "closed") != 0)
+    if (review_decide_form(r, h, rec, rv, f, review_err) ||
+        strcmp(db_get(rec, 0, DR_STATE), "closed") != 0)
         return;
     struct form fresh;
     form_init(&fresh, r, false);
@@ -575,9 +639,9 @@ record_steps(struct req *r, struct html *h, PGresult *rec, struct form *f,
     html_close(h, "section");
 }
 
-static void
-record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
-            bool review_err, int status)
+void
+drecord_page(struct req *r, PGresult *rec, struct form *f, const char *step,
+             const char *err, int status)
 {
     PGresult *ev = DBQ(r, STMT_disclosure_events_of, db_get(rec, 0, DR_ID));
     if (ev == NULL)
@@ -626,7 +690,8 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
         record_fees(r, h, rec, &k);
     record_steps(r, h, rec, f, step, k);
     devents_render(r, h, ev, true);
-    record_reviews(r, h, rec, f, review_err);
+    record_reviews(r, h, rec, f, err != NULL && strcmp(err, "review") == 0);
+    dlinks_section(r, h, rec, f, err != NULL && strcmp(err, "link") == 0);
     page_end(r, h);
     r->resp.status = status;
 }
@@ -634,7 +699,7 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
 void
 disclosure_admin_get(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
     /* Every view of the full identity is on the audit trail. */
@@ -643,7 +708,7 @@ disclosure_admin_get(struct req *r)
         return;
     struct form f;
     form_init(&f, r, false);
-    record_page(r, rec, &f, req_query(r, "step"), false, 200);
+    drecord_page(r, rec, &f, req_query(r, "step"), NULL, 200);
 }
 
 /* ---- one step ---- */
@@ -775,7 +840,7 @@ step_store(struct req *r, PGresult *rec, const struct step *st)
 void
 disclosure_admin_action_post(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
     struct form f;
@@ -800,7 +865,7 @@ disclosure_admin_action_post(struct req *r)
     }
     step_validate(r, &f, &st, k);
     if (!form_ok(&f)) {
-        record_page(r, rec, &f, daction_key(st.a), false, 422);
+        drecord_page(r, rec, &f, daction_key(st.a), NULL, 422);
         return;
     }
     if (step_store(r, rec, &st) == 1)
@@ -810,12 +875,80 @@ disclosure_admin_action_post(struct req *r)
 
 /* ---- reviews ---- */
 
+/* BEGIN and the form_id check of a review form: 1 go on (*loc is the
+ * answer), 0 answered (a repeated form: 303 to its first answer), -1
+ * database error. */
+static int
+review_begin(struct req *r, PGresult *rec, const char **loc)
+{
+    const char *prior;
+    *loc = arena_printf(r->a, "/admin/disclosure/%s#reviews",
+                        db_get(rec, 0, DR_NO));
+    if (db_begin(r) != 0)
+        return -1;
+    int once = form_once(r, &prior);
+    if (once == 0)
+        resp_redirect(r, prior);
+    return once;
+}
+
+/* The result of pending review `review`: 303, 422 with the form, or 409
+ * when it was decided meanwhile (by someone else: nothing changes). */
+static void
+review_decide_post(struct req *r, PGresult *rec)
+{
+    struct form f;
+    form_init(&f, r, true);
+    PGresult *rv = DBQ(r, STMT_disclosure_reviews_of, db_get(rec, 0, DR_ID));
+    if (rv == NULL)
+        return;
+    const char *id = req_param(r, "review"), *result = req_param(r, "result");
+    const char *decided = opt(r, "decided_on");
+    int i = review_pending_row(rv, id);
+    if (i < 0) {
+        refuse(r, "这条复议或诉讼记录已经登记过审结结果。");
+        return;
+    }
+    if (!in_choices(review_results, 3, result))
+        form_error(&f, "result", "请选择审结结果");
+    if (decided == NULL || !valid_date(decided))
+        form_error(&f, "decided_on", "请按 2026-03-15 的格式填写审结日期");
+    else if (strcmp(decided, db_get(rv, i, 2)) < 0)
+        form_error(&f, "decided_on", "审结日期不能早于提起日期");
+    else if (strcmp(decided, db_get(rec, 0, DR_TODAY)) > 0)
+        form_error(&f, "decided_on", "审结日期不能晚于今天");
+    if (!form_ok(&f)) {
+        drecord_page(r, rec, &f, NULL, "review", 422);
+        return;
+    }
+    const char *loc, *no = db_get(rec, 0, DR_NO);
+    if (review_begin(r, rec, &loc) != 1)
+        return;
+    PGresult *u = DBQ(r, STMT_disclosure_review_decide, db_get(rec, 0, DR_ID),
+                      id, result, decided);
+    if (u == NULL)
+        return;
+    if (PQntuples(u) != 1) {
+        db_rollback(r);
+        refuse(r, "这条复议或诉讼记录刚刚已由其他工作人员登记了审结结果。");
+        return;
+    }
+    if (audit(r, "disclosure_review_decided", no, result) != 0 ||
+        form_once_done(r, loc) != 0 || db_commit(r) != 0)
+        return;
+    resp_redirect(r, loc);
+}
+
 void
 disclosure_admin_review_post(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
+    if (req_param(r, "review") != NULL) {
+        review_decide_post(r, rec);
+        return;
+    }
     struct form f;
     form_init(&f, r, true);
     const char *kind = req_param(r, "kind"), *result = req_param(r, "result");
@@ -840,23 +973,17 @@ disclosure_admin_review_post(struct req *r)
         return;
     }
     if (!form_ok(&f)) {
-        record_page(r, rec, &f, NULL, true, 422);
+        drecord_page(r, rec, &f, NULL, "review", 422);
         return;
     }
-    const char *prior, *no = db_get(rec, 0, DR_NO);
-    const char *loc = arena_printf(r->a, "/admin/disclosure/%s#reviews", no);
-    if (db_begin(r) != 0)
+    const char *loc, *no = db_get(rec, 0, DR_NO);
+    if (review_begin(r, rec, &loc) != 1 ||
+        DBQ(r, STMT_disclosure_review_add, db_get(rec, 0, DR_ID), kind, result,
+            filed, decided ? decided : "", itoa_a(r, r->user->id)) == NULL ||
+        audit(r, "disclosure_review", no, kind) != 0 ||
+        form_once_done(r, loc) != 0 || db_commit(r) != 0)
         return;
-    int once = form_once(r, &prior);
-    if (once < 0)
-        return;
-    if (once == 1 &&
-        (DBQ(r, STMT_disclosure_review_add, db_get(rec, 0, DR_ID), kind, result,
-             filed, decided ? decided : "", itoa_a(r, r->user->id)) == NULL ||
-         audit(r, "disclosure_review", no, kind) != 0 ||
-         form_once_done(r, loc) != 0 || db_commit(r) != 0))
-        return;
-    resp_redirect(r, once == 1 ? loc : prior);
+    resp_redirect(r, loc);
 }
 
 /* ---- files ---- */
@@ -864,7 +991,7 @@ disclosure_admin_review_post(struct req *r)
 void
 disclosure_admin_file_get(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
     PGresult *fr =

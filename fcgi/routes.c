@@ -72,6 +72,8 @@ const struct route routes[] = {
     {M_GET, "/admin/disclosure/{key}", disclosure_admin_get, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/disclosure/{key}/action", disclosure_admin_action_post, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/disclosure/{key}/review", disclosure_admin_review_post, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/disclosure/{key}/link", disclosure_admin_link_post, ACC_ADMIN, 0},
+    {M_POST, "/admin/disclosure/{key}/unlink", disclosure_admin_unlink_post, ACC_ADMIN, 0},
     {M_GET, "/admin/disclosure/{key}/files/{id}", disclosure_admin_file_get, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/reports/disclosure-annual", disclosure_report_get, ACC_STAFF, 0},
 

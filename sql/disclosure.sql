@@ -141,11 +141,16 @@ ORDER BY id DESC LIMIT 50
 
 -- name: disclosure_fee_rank
 -- k: the place of this request among the applicant's requests received in
--- the same natural month (by receipt date, then by filing order).
-SELECT count(*)::integer, to_char(r.received_on, 'YYYY-MM')
+-- the same natural month (by receipt date, then by filing order). The
+-- applicant is every identity linked to this one by live links
+-- (disclosure_identity_links, transitively); the third column says how
+-- many identities that is.
+WITH grp(h) AS (SELECT disclosure_identity_group($1::bigint))
+SELECT count(*)::integer, to_char(r.received_on, 'YYYY-MM'),
+       (SELECT count(*) FROM grp)
 FROM disclosure_requests r
 JOIN disclosure_requests o
-  ON o.identity_hash = r.identity_hash
+  ON o.identity_hash IN (SELECT h FROM grp)
  AND o.received_on >= date_trunc('month', r.received_on)::date
  AND (o.received_on, o.id) <= (r.received_on, r.id)
 WHERE r.id = $1::bigint
@@ -166,7 +171,7 @@ VALUES ($1::bigint, $2, $3, $4::date, nullif($5, '')::date, $6::bigint)
 RETURNING id
 
 -- name: disclosure_reviews_of
-SELECT kind, result, filed_on, coalesce(decided_on::text, '')
+SELECT kind, result, filed_on, coalesce(decided_on::text, ''), id
 FROM disclosure_reviews WHERE request_id = $1::bigint ORDER BY id
 
 -- name: disclosure_report_counts
@@ -367,3 +372,61 @@ WHERE q.id > $1::bigint AND q.id % $2::integer = 0
 -- name: cli_disclosure_seed_vacuum
 -- After the load: the visibility map lets the report scan its index only.
 VACUUM (ANALYZE) disclosure_requests
+
+-- name: disclosure_review_decide
+-- The result of a pending review, once: a second clerk deciding the same
+-- review at once finds it no longer pending and changes nothing.
+UPDATE disclosure_reviews SET result = $3, decided_on = $4::date
+WHERE id = $2::bigint AND request_id = $1::bigint AND result = 'pending'
+  AND $4::date >= filed_on AND $4::date <= current_date
+RETURNING id
+
+-- name: disclosure_link_check
+-- The other request of a link to be made from request $1: its id, whether
+-- its identity is this one, whether it is already in this one's group.
+WITH grp(h) AS (SELECT disclosure_identity_group($1::bigint))
+SELECT o.id, o.identity_hash = r.identity_hash,
+       o.identity_hash IN (SELECT h FROM grp)
+FROM disclosure_requests r, disclosure_requests o
+WHERE r.id = $1::bigint AND o.no = $2
+
+-- name: disclosure_link_add
+-- Links the applicants of requests $1 and $2 for the fee count. Nothing
+-- when the identities are the same or already linked (the live-pair index
+-- decides between two admins at once).
+INSERT INTO disclosure_identity_links
+    (hash_a, hash_b, request_a, request_b, reason, created_by)
+SELECT least(r.identity_hash, o.identity_hash),
+       greatest(r.identity_hash, o.identity_hash), r.id, o.id, $3, $4::bigint
+FROM disclosure_requests r, disclosure_requests o
+WHERE r.id = $1::bigint AND o.id = $2::bigint
+  AND r.identity_hash <> o.identity_hash
+ON CONFLICT (hash_a, hash_b) WHERE removed_at IS NULL DO NOTHING
+RETURNING id
+
+-- name: disclosure_link_remove
+-- Ends a live link of this request's identity (kept, marked removed).
+UPDATE disclosure_identity_links l
+SET removed_at = now(), removed_by = $3::bigint, removed_reason = $4
+FROM disclosure_requests r
+WHERE l.id = $2::bigint AND r.id = $1::bigint AND l.removed_at IS NULL
+  AND r.identity_hash IN (l.hash_a, l.hash_b)
+RETURNING l.id
+
+-- name: disclosure_links_of
+-- Every link, live or removed, of this request's identity: both requests
+-- (number, name, masked identity), why, who and when.
+SELECT l.id, ra.no, ra.name, coalesce(nullif(ra.id_masked, ''), ra.org_code, ''),
+       rb.no, rb.name, coalesce(nullif(rb.id_masked, ''), rb.org_code, ''),
+       l.reason, coalesce(uc.name, ''), to_char(l.created_at, 'YYYY-MM-DD HH24:MI'),
+       l.removed_at IS NOT NULL, coalesce(ur.name, ''),
+       coalesce(to_char(l.removed_at, 'YYYY-MM-DD HH24:MI'), ''),
+       coalesce(l.removed_reason, '')
+FROM disclosure_requests r
+JOIN disclosure_identity_links l ON r.identity_hash IN (l.hash_a, l.hash_b)
+JOIN disclosure_requests ra ON ra.id = l.request_a
+JOIN disclosure_requests rb ON rb.id = l.request_b
+LEFT JOIN users uc ON uc.id = l.created_by
+LEFT JOIN users ur ON ur.id = l.removed_by
+WHERE r.id = $1::bigint
+ORDER BY l.id
