@@ -10,6 +10,7 @@
  *   disclosure_demo.c   demo content
  *   disclosure_seed.c   synthetic requests at scale (gongkai seed)
  *   disclosure_link.c   identities linked for the fee count (admins)
+ *   disclosure_docs.c   documents of each step, for staff and applicant
  *
  * PostgreSQL holds the authoritative state machine (schema/0020): the C
  * table here only decides which forms to offer and explains a refusal
@@ -167,8 +168,22 @@ void dfiles_field(struct form *f, struct html *h);
 const char *dcode_new(struct arena *a);
 /* Keyed hash of the access code (normalised) as bytea hex. */
 const char *dcode_hash(struct req *r, const char *code);
-/* Timeline of events (public: no staff names; staff: with them). */
-void devents_render(struct req *r, struct html *h, PGresult *ev, bool staff);
+/* Timeline of events of request no: for staff (code NULL) with their
+ * names, for the applicant (with the access code) without; each event with
+ * its documents, linked for the one who reads. */
+void devents_render(struct req *r, struct html *h, PGresult *ev, const char *no,
+                    const char *code);
+/* Number and code checked with the rate limit (disclosure_apply.c): the
+ * request id, 0 when refused (response set), -1 on a database error. */
+long long dtrack_check(struct req *r, const char *no, const char *code);
+/* The documents of event event_id (fs: disclosure_event_files), as links
+ * for staff or for the applicant (disclosure_docs.c). */
+void devent_files(struct req *r, struct html *h, PGresult *fs,
+                  const char *event_id, const char *no, const char *code);
+/* Sends the file of fr (disclosure_file_get: name, type, data) as an
+ * attachment named NO-ID.ext, or the 404 page. */
+void dfile_send(struct req *r, const char *no, const char *fid, PGresult *fr);
+void disclosure_track_file_get(struct req *r);
 /* What the due date shows when there is none (paused, 补正, calendar). */
 const char *due_missing(enum dstate s);
 /* "How the due date was computed", from a disclosure_by_no row. */

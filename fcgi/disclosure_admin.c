@@ -599,6 +599,9 @@ step_fields(struct form *f, struct html *h, enum daction a, long k)
     if (a == DA_REPLY)
         outcome_select(f, h);
     form_field(f, h, &ftext);
+    /* The documents of the step (the reply's files, a notice's scan): the
+     * applicant downloads them from the tracking page. */
+    dfiles_field(f, h);
 }
 
 static void
@@ -631,7 +634,7 @@ record_steps(struct req *r, struct html *h, PGresult *rec, struct form *f,
               NULL);
     html_elem(h, "h3", daction_label(want), "id", "step-title", NULL);
     form_open(f, h, arena_printf(r->a, "/admin/disclosure/%s/action", no),
-              false);
+              true);
     form_hidden(h, "action", daction_key(want));
     step_fields(f, h, want, k);
     form_submit(h, daction_label(want));
@@ -689,7 +692,7 @@ drecord_page(struct req *r, PGresult *rec, struct form *f, const char *step,
     if (s == DS_IN_PROGRESS || s == DS_AWAITING_PAYMENT)
         record_fees(r, h, rec, &k);
     record_steps(r, h, rec, f, step, k);
-    devents_render(r, h, ev, true);
+    devents_render(r, h, ev, no, NULL);
     record_reviews(r, h, rec, f, err != NULL && strcmp(err, "review") == 0);
     dlinks_section(r, h, rec, f, err != NULL && strcmp(err, "link") == 0);
     page_end(r, h);
@@ -761,6 +764,7 @@ step_validate(struct req *r, struct form *f, struct step *st, long k)
     st->deadline = st->a == DA_ACCEPT ? opt(r, "deadline") : NULL;
     if (st->deadline != NULL && !valid_date(st->deadline))
         form_error(f, "deadline", "请按 2026-03-15 的格式填写日期");
+    dfiles_validate(r, f);
     if (st->a != DA_FEE_NOTICE)
         return;
     st->basis = req_param(r, "basis");
@@ -830,7 +834,8 @@ step_store(struct req *r, PGresult *rec, const struct step *st)
                         "人员刚刚办理了另一步。请刷新页面后核对。");
         return 0;
     }
-    if (audit(r, arena_printf(r->a, "disclosure_%s", daction_key(st->a)), no,
+    if (dfiles_store(r, db_get(rec, 0, DR_ID), db_get(res, 0, 0)) != 0 ||
+        audit(r, arena_printf(r->a, "disclosure_%s", daction_key(st->a)), no,
               st->outcome ? st->outcome : "") != 0 ||
         form_once_done(r, loc) != 0 || db_commit(r) != 0)
         return -1;
@@ -998,24 +1003,8 @@ disclosure_admin_file_get(struct req *r)
         DBQ(r, STMT_disclosure_file_get, db_get(rec, 0, DR_ID), r->args[1]);
     if (fr == NULL)
         return;
-    size_t n = 0;
-    unsigned char *data =
-        PQntuples(fr) == 1 ? bytea_parse(r->a, db_get(fr, 0, 2), &n) : NULL;
-    if (data == NULL) {
-        page_error(r, 404, "文件不存在", "没有这个文件。");
+    if (PQntuples(fr) == 1 &&
+        audit(r, "disclosure_file", db_get(rec, 0, DR_NO), r->args[1]) != 0)
         return;
-    }
-    if (audit(r, "disclosure_file", db_get(rec, 0, DR_NO), r->args[1]) != 0)
-        return;
-    const char *ct = db_get(fr, 0, 1);
-    const char *ext = strcmp(ct, "application/pdf") == 0 ? "pdf"
-                      : strcmp(ct, "image/png") == 0     ? "png"
-                                                         : "jpg";
-    r->resp.ctype = ct;
-    /* The stored name is shown on the record page; the download gets a
-     * plain ASCII name, so no header can be shaped by the uploader. */
-    (void)resp_header(r, "Content-Disposition",
-                      arena_printf(r->a, "attachment; filename=\"%s-%s.%s\"",
-                                   db_get(rec, 0, DR_NO), r->args[1], ext));
-    buf_put(&r->resp.body, data, n);
+    dfile_send(r, db_get(rec, 0, DR_NO), r->args[1], fr);
 }

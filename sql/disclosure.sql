@@ -430,3 +430,12 @@ LEFT JOIN users uc ON uc.id = l.created_by
 LEFT JOIN users ur ON ur.id = l.removed_by
 WHERE r.id = $1::bigint
 ORDER BY l.id
+
+-- name: disclosure_event_files
+-- The documents of every event of the request of event $1 (the timeline
+-- lists each under its step).
+SELECT f.id, f.filename, f.size, f.event_id
+FROM disclosure_files f
+WHERE f.request_id = (SELECT request_id FROM disclosure_events WHERE id = $1::bigint)
+  AND f.event_id IS NOT NULL
+ORDER BY f.id
