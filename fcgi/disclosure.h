@@ -133,6 +133,22 @@ void disclosure_me_section(struct req *r, struct html *h);
 void disclosure_admin_tile(struct req *r, struct html *h);
 int disclosure_demo(PGconn *c, struct keys *ks, struct arena *a);
 int disclosure_cli_report(int argc, char **argv);
+/* The working-day calendar in memory, for playing many steps at once (the
+ * seed): one '1' (working day) or '0' per day from day lo, days counted
+ * from 2000-01-01. dcal_add and dcal_between mirror PostgreSQL's
+ * add_workdays() and workdays_between() (schema/0002), which stay the
+ * authority: the seed's results are checked by a replay through them. */
+#define NO_DAY (-1)
+struct dcal {
+    int lo, today, n; /* first day, today, days loaded */
+    char *wd;         /* n characters */
+    int *cum;         /* working days in [lo, lo + i] (dcal_prepare) */
+};
+int dcal_prepare(struct dcal *c);
+/* The n-th working day after s (s = day 0), NO_DAY outside the calendar. */
+int dcal_add(const struct dcal *c, int s, int n);
+/* Working days d with a < d <= b (0 when b <= a); a, b inside. */
+int dcal_between(const struct dcal *c, int a, int b);
 /* `gongkai seed --requests N` (disclosure_seed.c), as the owner. */
 int disclosure_seed(PGconn *c, long n);
 

@@ -31,8 +31,7 @@
 #define N(a)          (sizeof(a) / sizeof((a)[0]))
 #define SEED_BATCH    10000
 #define SEED_CODE     "SEEDCODE2026" /* normalised: SEED-CODE-2026 */
-#define NO_DAY        (-1)
-#define CHECK_EVERY   50 /* replay every 50th seeded request */
+#define CHECK_EVERY   50             /* replay every 50th seeded request */
 #define PERSONS       40000
 #define FREQUENT      150 /* of the persons, the ones who file a lot */
 #define ORGS          3000
@@ -40,15 +39,20 @@
 
 /* ---- the calendar, as day numbers since 2000-01-01 ---- */
 
-struct cal {
-    int lo, today, n; /* first day, today, days loaded */
-    char *wd;         /* '1' working day, '0' not */
-    int *cum;         /* working days in [lo, lo + i] */
-};
+int
+dcal_prepare(struct dcal *c)
+{
+    c->cum = calloc((size_t)c->n, sizeof(int));
+    if (c->cum == NULL)
+        return -1;
+    for (int i = 0, k = 0; i < c->n; i++)
+        c->cum[i] = k += c->wd[i] == '1';
+    return 0;
+}
 
 /* add_workdays(): the n-th working day after s; NO_DAY past the calendar. */
-static int
-cal_add(const struct cal *c, int s, int n)
+int
+dcal_add(const struct dcal *c, int s, int n)
 {
     if (s == NO_DAY || s < c->lo || s >= c->lo + c->n)
         return NO_DAY;
@@ -62,14 +66,14 @@ cal_add(const struct cal *c, int s, int n)
 }
 
 /* workdays_between(a, b): working days d with a < d <= b. */
-static int
-cal_between(const struct cal *c, int a, int b)
+int
+dcal_between(const struct dcal *c, int a, int b)
 {
     return b <= a ? 0 : c->cum[b - c->lo] - c->cum[a - c->lo];
 }
 
 static bool
-cal_workday(const struct cal *c, int d)
+cal_workday(const struct dcal *c, int d)
 {
     return d >= c->lo && d < c->lo + c->n && c->wd[d - c->lo] == '1';
 }
@@ -117,7 +121,7 @@ struct sreq {
 };
 
 struct gen {
-    const struct cal *cal;
+    const struct dcal *cal;
     uint64_t rng;
     struct sreq *q;
 };
@@ -134,7 +138,7 @@ sreq_init(struct sreq *q, int received)
 
 /* The derived columns after event e, as disclosure_step() computes them. */
 static void
-sreq_step(const struct cal *c, struct sreq *q, struct sev *e, int received)
+sreq_step(const struct dcal *c, struct sreq *q, struct sev *e, int received)
 {
     switch (e->a) {
     case DA_SUBMIT: q->clock = received; break;
@@ -144,7 +148,7 @@ sreq_step(const struct cal *c, struct sreq *q, struct sev *e, int received)
         break;
     case DA_REQUEST_CORRECTION:
         q->corr++;
-        q->cuntil = cal_add(c, e->on, e->days);
+        q->cuntil = dcal_add(c, e->on, e->days);
         break;
     case DA_CORRECTION_RECEIVED:
         q->clock = e->on;
@@ -156,7 +160,7 @@ sreq_step(const struct cal *c, struct sreq *q, struct sev *e, int received)
     case DA_CONSULT_OTHER_ORGAN: q->pause_since = e->on; break;
     case DA_CONSULT_DONE:
     case DA_FEE_PAID:
-        q->paused += cal_between(c, q->pause_since, e->on);
+        q->paused += dcal_between(c, q->pause_since, e->on);
         q->pause_since = NO_DAY;
         if (e->a == DA_FEE_PAID)
             q->paid_on = e->on;
@@ -192,7 +196,7 @@ sreq_step(const struct cal *c, struct sreq *q, struct sev *e, int received)
     else
         q->due = q->later != NO_DAY
                      ? q->later
-                     : cal_add(c, q->clock, 20 + q->ext + q->paused);
+                     : dcal_add(c, q->clock, 20 + q->ext + q->paused);
     e->due = q->due;
 }
 
@@ -283,7 +287,7 @@ play_work(struct gen *g, int rec, bool corrected)
     if (chance(s, 500)) {
         bool organ = chance(s, 2500);
         e = step(g, organ ? DA_CONSULT_OTHER_ORGAN : DA_CONSULT_THIRD_PARTY,
-                 cal_add(g->cal, q->last, 2 + pick(s, 6)), rec);
+                 dcal_add(g->cal, q->last, 2 + pick(s, 6)), rec);
         if (e != NULL)
             e->text = organ ? "已书面征求区规划资源局的意见。"
                             : "该信息涉及第三方权益，已书面征求第三方意见，"
@@ -291,12 +295,12 @@ play_work(struct gen *g, int rec, bool corrected)
         if (!commit(g, e, rec) ||
             !commit(g,
                     step(g, DA_CONSULT_DONE,
-                         cal_add(g->cal, q->last, 4 + pick(s, 12)), rec),
+                         dcal_add(g->cal, q->last, 4 + pick(s, 12)), rec),
                     rec))
             return;
     }
     if (chance(s, 100)) {
-        e = step(g, DA_FEE_NOTICE, cal_add(g->cal, q->last, 2), rec);
+        e = step(g, DA_FEE_NOTICE, dcal_add(g->cal, q->last, 2), rec);
         if (e != NULL) {
             e->basis = "volume";
             e->pages = 60 + pick(s, 240);
@@ -307,7 +311,7 @@ play_work(struct gen *g, int rec, bool corrected)
         if (!commit(g, e, rec))
             return;
         if (chance(s, 2500)) {
-            int late = cal_add(g->cal, q->fee_on, 20);
+            int late = dcal_add(g->cal, q->fee_on, 20);
             commit(g,
                    step(g, DA_FEE_EXPIRED,
                         late == NO_DAY ? NO_DAY : late + 1 + pick(s, 5), rec),
@@ -316,12 +320,12 @@ play_work(struct gen *g, int rec, bool corrected)
         }
         if (!commit(g,
                     step(g, DA_FEE_PAID,
-                         cal_add(g->cal, q->last, 1 + pick(s, 10)), rec),
+                         dcal_add(g->cal, q->last, 1 + pick(s, 10)), rec),
                     rec))
             return;
     }
     if (chance(s, 700) && q->due != NO_DAY) {
-        int on = cal_add(g->cal, q->due, 0) - pick(s, 5);
+        int on = dcal_add(g->cal, q->due, 0) - pick(s, 5);
         e = step(g, DA_EXTEND, on >= q->last ? on : q->last, rec);
         if (e != NULL && e->on <= q->due) {
             e->days = 10 + pick(s, 11);
@@ -331,7 +335,8 @@ play_work(struct gen *g, int rec, bool corrected)
         }
     }
     if (chance(s, 250)) {
-        e = step(g, DA_WITHDRAW, cal_add(g->cal, q->last, 1 + pick(s, 8)), rec);
+        e = step(g, DA_WITHDRAW, dcal_add(g->cal, q->last, 1 + pick(s, 8)),
+                 rec);
         if (e != NULL)
             e->text = "申请人来电撤回申请。";
         commit(g, e, rec);
@@ -339,9 +344,9 @@ play_work(struct gen *g, int rec, bool corrected)
     }
     if (q->due == NO_DAY || chance(s, 20))
         return; /* never answered: overdue once its date has passed */
-    int span = cal_between(g->cal, q->last, q->due);
-    int on = chance(s, 250) ? cal_add(g->cal, q->due, 1 + pick(s, 8))
-                            : cal_add(g->cal, q->last, 1 + pick(s, span + 1));
+    int span = dcal_between(g->cal, q->last, q->due);
+    int on = chance(s, 250) ? dcal_add(g->cal, q->due, 1 + pick(s, 8))
+                            : dcal_add(g->cal, q->last, 1 + pick(s, span + 1));
     e = step(g, DA_REPLY, on, rec);
     if (e != NULL) {
         e->outcome = corrected && chance(s, 800) ? "r4_3" : reply_outcome(s);
@@ -357,7 +362,7 @@ play_correction(struct gen *g, int rec)
     struct sreq *q = g->q;
     uint64_t *s = &g->rng;
     struct sev *e = step(g, DA_REQUEST_CORRECTION,
-                         cal_add(g->cal, rec, 1 + pick(s, 6)), rec);
+                         dcal_add(g->cal, rec, 1 + pick(s, 6)), rec);
     if (e == NULL)
         return;
     e->days = 15;
@@ -367,7 +372,7 @@ play_correction(struct gen *g, int rec)
         return;
     int x = pick(s, 100);
     if (x < 72) {
-        int on = cal_add(g->cal, q->last, 1 + pick(s, 14));
+        int on = dcal_add(g->cal, q->last, 1 + pick(s, 14));
         e = step(g, DA_CORRECTION_RECEIVED, on <= q->cuntil ? on : q->cuntil,
                  rec);
         if (e != NULL)
@@ -389,13 +394,13 @@ play_reasons(struct gen *g, int rec)
     struct sreq *q = g->q;
     uint64_t *s = &g->rng;
     struct sev *e =
-        step(g, DA_ASK_REASONS, cal_add(g->cal, q->last, 2 + pick(s, 4)), rec);
+        step(g, DA_ASK_REASONS, dcal_add(g->cal, q->last, 2 + pick(s, 4)), rec);
     if (e != NULL)
         e->text = "您的申请数量明显超出合理范围，请说明理由。";
     if (!commit(g, e, rec))
         return;
     if (chance(s, 5000)) {
-        e = step(g, DA_REPLY, cal_add(g->cal, q->last, 5 + pick(s, 5)), rec);
+        e = step(g, DA_REPLY, dcal_add(g->cal, q->last, 5 + pick(s, 5)), rec);
         if (e != NULL) {
             e->outcome = "r5_4";
             e->text = "申请人未说明理由，本机关不予处理。";
@@ -403,10 +408,10 @@ play_reasons(struct gen *g, int rec)
         commit(g, e, rec);
         return;
     }
-    e = step(g, DA_ACCEPT, cal_add(g->cal, q->last, 3 + pick(s, 3)), rec);
+    e = step(g, DA_ACCEPT, dcal_add(g->cal, q->last, 3 + pick(s, 3)), rec);
     if (e == NULL)
         return;
-    e->deadline = cal_add(g->cal, e->on, 40);
+    e->deadline = dcal_add(g->cal, e->on, 40);
     e->text = "理由合理，但无法在法定期限内答复，另行确定答复期限。";
     if (e->deadline != NO_DAY && commit(g, e, rec))
         play_work(g, rec, false);
@@ -423,7 +428,7 @@ play(struct gen *g, int rec)
         play_correction(g, rec);
         return;
     }
-    e = step(g, DA_ACCEPT, cal_add(g->cal, rec, pick(s, 3)), rec);
+    e = step(g, DA_ACCEPT, dcal_add(g->cal, rec, pick(s, 3)), rec);
     if (!commit(g, e, rec))
         return;
     if (chance(s, 40))
@@ -613,7 +618,7 @@ seal(struct arena *a, struct keys *ks, const char *col, const char *v)
 struct seed {
     PGconn *c;
     struct keys *ks;
-    struct cal cal;
+    struct dcal cal;
     int *dept_ids, ndepts;
     int y0;                /* the calendar's first year */
     long base[8], made[8]; /* first number reserved, numbers used, per year */
@@ -739,7 +744,7 @@ put_events(struct col *ec, const struct sreq *q, const char *no)
 /* A 复议 or 诉讼 on about one closed request in 200. */
 static void
 put_review(struct col *vc, const struct sreq *q, const char *no,
-           const struct cal *cal, uint64_t *s, long *n)
+           const struct dcal *cal, uint64_t *s, long *n)
 {
     static const char *const kinds[] = {"reconsideration", "reconsideration",
                                         "litigation_direct",
@@ -839,12 +844,9 @@ load_calendar(struct seed *sd)
     const char *wd = PQgetvalue(res, 0, 2);
     sd->cal.n = (int)strlen(wd);
     sd->cal.wd = strdup(wd);
-    sd->cal.cum = calloc((size_t)sd->cal.n, sizeof(int));
     PQclear(res);
-    if (sd->cal.wd == NULL || sd->cal.cum == NULL)
+    if (sd->cal.wd == NULL || dcal_prepare(&sd->cal) != 0)
         return -1;
-    for (int i = 0, k = 0; i < sd->cal.n; i++)
-        sd->cal.cum[i] = k += sd->cal.wd[i] == '1';
     if (sd->cal.today <= sd->cal.lo ||
         sd->cal.today >= sd->cal.lo + sd->cal.n ||
         year_of(sd->cal.today) - year_of(sd->cal.lo) >= (int)N(sd->base)) {
