@@ -92,3 +92,32 @@ test('the applicant downloads the reply document with number and code; a wrong c
   assert.equal((await c.get(`/disclosure/track/files/${fileId}`)).status, 404);
   psql(`DELETE FROM disclosure_track_failures`);
 });
+
+test('uploads are limited to 5 files of at most 10 MB each; over that 422 and nothing stored', async () => {
+  const before = psql(`SELECT count(*) FROM disclosure_requests`);
+  const c = new Client();
+  const apply = async (files) => {
+    const t = tokens((await c.get('/disclosure/apply')).text);
+    const fd = new FormData();
+    const fields = {
+      csrf: t.csrf, form_id: t.formId, applicant_type: 'natural', name: '孙先生', id_type: 'passport',
+      id_number: 'E' + String(Date.now()).slice(-8), phone: uniquePhone(), email: '', address: '',
+      description: '本区 2025 年公交线路调整的批复', form: 'electronic', delivery: 'online', dept: '',
+    };
+    for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+    for (const f of files) fd.append('files', new Blob([f.data], { type: 'application/pdf' }), f.name);
+    return c.request('POST', '/disclosure/apply', { body: fd });
+  };
+  const six = Array.from({ length: 6 }, (_, i) => ({ data: PDF, name: `材料${i + 1}.pdf` }));
+  let r = await apply(six);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /最多上传 5 个文件/);
+  const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024 + 1 - PDF.length, 0x20)]);
+  r = await apply([{ data: big, name: '扫描件.pdf' }]);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /每个文件不能超过 10 MB/);
+  assert.equal(psql(`SELECT count(*) FROM disclosure_requests`), before);
+  // Five files fit.
+  r = await apply(six.slice(0, 5));
+  assert.equal(r.status, 303);
+});
