@@ -126,12 +126,14 @@ WHERE r.state <> 'closed'
   AND $6::integer > 0
 
 -- name: disclosure_tile
-SELECT count(*) FILTER (WHERE state <> 'closed'),
-       count(*) FILTER (WHERE state <> 'closed' AND due_on < current_date),
-       count(*) FILTER (WHERE state <> 'closed' AND due_on >= current_date
-                        AND due_on <= add_workdays(current_date, 3))
-FROM disclosure_requests
-WHERE ($1::boolean OR dept_id = $2::integer)
+-- Open requests only (an index-only count of disclosure_requests_open);
+-- the "due soon" bound is computed once, not per request.
+WITH b AS (SELECT add_workdays(current_date, 3) AS soon)
+SELECT count(*),
+       count(*) FILTER (WHERE q.due_on < current_date),
+       count(*) FILTER (WHERE q.due_on >= current_date AND q.due_on <= b.soon)
+FROM disclosure_requests q, b
+WHERE q.state <> 'closed' AND ($1::boolean OR q.dept_id = $2::integer)
 
 -- name: disclosure_mine
 SELECT no, received_on, state, coalesce(due_on::text, ''),
