@@ -8,6 +8,9 @@
  *                       reviews, files, the staff home tile
  *   disclosure_report.c the annual report (HTML, CSV, XML; HTTP and CLI)
  *   disclosure_demo.c   demo content
+ *   disclosure_seed.c   synthetic requests at scale (gongkai seed)
+ *   disclosure_link.c   identities linked for the fee count (admins)
+ *   disclosure_docs.c   documents of each step, for staff and applicant
  *
  * PostgreSQL holds the authoritative state machine (schema/0020): the C
  * table here only decides which forms to offer and explains a refusal
@@ -130,6 +133,24 @@ void disclosure_me_section(struct req *r, struct html *h);
 void disclosure_admin_tile(struct req *r, struct html *h);
 int disclosure_demo(PGconn *c, struct keys *ks, struct arena *a);
 int disclosure_cli_report(int argc, char **argv);
+/* The working-day calendar in memory, for playing many steps at once (the
+ * seed): one '1' (working day) or '0' per day from day lo, days counted
+ * from 2000-01-01. dcal_add and dcal_between mirror PostgreSQL's
+ * add_workdays() and workdays_between() (schema/0002), which stay the
+ * authority: the seed's results are checked by a replay through them. */
+#define NO_DAY (-1)
+struct dcal {
+    int lo, today, n; /* first day, today, days loaded */
+    char *wd;         /* n characters */
+    int *cum;         /* working days in [lo, lo + i] (dcal_prepare) */
+};
+int dcal_prepare(struct dcal *c);
+/* The n-th working day after s (s = day 0), NO_DAY outside the calendar. */
+int dcal_add(const struct dcal *c, int s, int n);
+/* Working days d with a < d <= b (0 when b <= a); a, b inside. */
+int dcal_between(const struct dcal *c, int a, int b);
+/* `gongkai seed --requests N` (disclosure_seed.c), as the owner. */
+int disclosure_seed(PGconn *c, long n);
 
 /* ---- shared between the module's files ---- */
 
@@ -163,12 +184,39 @@ void dfiles_field(struct form *f, struct html *h);
 const char *dcode_new(struct arena *a);
 /* Keyed hash of the access code (normalised) as bytea hex. */
 const char *dcode_hash(struct req *r, const char *code);
-/* Timeline of events (public: no staff names; staff: with them). */
-void devents_render(struct req *r, struct html *h, PGresult *ev, bool staff);
+/* Timeline of events of request no: for staff (code NULL) with their
+ * names, for the applicant (with the access code) without; each event with
+ * its documents, linked for the one who reads. */
+void devents_render(struct req *r, struct html *h, PGresult *ev, const char *no,
+                    const char *code);
+/* Number and code checked with the rate limit (disclosure_apply.c): the
+ * request id, 0 when refused (response set), -1 on a database error. */
+long long dtrack_check(struct req *r, const char *no, const char *code);
+/* The documents of event event_id (fs: disclosure_event_files), as links
+ * for staff or for the applicant (disclosure_docs.c). */
+void devent_files(struct req *r, struct html *h, PGresult *fs,
+                  const char *event_id, const char *no, const char *code);
+/* Sends the file of fr (disclosure_file_get: name, type, data) as an
+ * attachment named NO-ID.ext, or the 404 page. */
+void dfile_send(struct req *r, const char *no, const char *fid, PGresult *fr);
+void disclosure_track_file_get(struct req *r);
 /* What the due date shows when there is none (paused, 补正, calendar). */
 const char *due_missing(enum dstate s);
 /* "How the due date was computed", from a disclosure_by_no row. */
 void ddue_explain(struct req *r, struct html *h, PGresult *rec);
+
+/* The record of {no} for staff (404, 403 by department: response set and
+ * NULL), and its page; err names the section whose form failed ("review",
+ * "link") or NULL (disclosure_admin.c). */
+PGresult *drecord_load(struct req *r);
+void drecord_page(struct req *r, PGresult *rec, struct form *f,
+                  const char *step, const char *err, int status);
+/* Identity links for the fee count (disclosure_link.c): the record page's
+ * section and the admin's forms. */
+void dlinks_section(struct req *r, struct html *h, PGresult *rec,
+                    struct form *f, bool err);
+void disclosure_admin_link_post(struct req *r);
+void disclosure_admin_unlink_post(struct req *r);
 
 /* Columns of disclosure_by_no. */
 enum drec_col {

@@ -85,9 +85,9 @@ queue_filters(struct req *r, struct html *h, const char *state, int dept,
     html_open(h, "div", "class", "field", NULL);
     html_elem(h, "label", "状态", "for", "f-state", NULL);
     html_open(h, "select", "id", "f-state", "name", "state", NULL);
-    html_elem(h, "option", "全部", "value", "", NULL);
-    html_elem(h, "option", "未办结", "value", "open", "selected",
-              strcmp(state, "open") == 0 ? "" : NULL, NULL);
+    html_elem(h, "option", "未办结", "value", "open", NULL);
+    html_elem(h, "option", "全部（含已办结）", "value", "all", "selected",
+              strcmp(state, "all") == 0 ? "" : NULL, NULL);
     for (int s = DS_RECEIVED; s < DS__MAX; s++)
         html_elem(h, "option", dstate_label((enum dstate)s), "value",
                   dstate_key((enum dstate)s), "selected",
@@ -164,17 +164,26 @@ disclosure_admin_list_get(struct req *r)
     long dept = 0;
     bool overdue = req_query(r, "overdue") != NULL &&
                    strcmp(req_query(r, "overdue"), "1") == 0;
+    /* The default is the working queue: what is still open. */
     if (state == NULL ||
-        (dstate_parse(state) == DS__MAX && strcmp(state, "open") != 0))
-        state = "";
+        (dstate_parse(state) == DS__MAX && strcmp(state, "all") != 0))
+        state = "open";
+    bool open = strcmp(state, "all") != 0 && strcmp(state, "closed") != 0;
     if (dq == NULL || !valid_int(dq, 1, 100000, &dept))
         dept = 0;
     int page = req_page(r);
-    PGresult *res =
-        DBQ(r, STMT_disclosure_queue, is_admin(r) ? "true" : "false",
-            itoa_a(r, u->dept), itoa_a(r, dept), state,
-            overdue ? "true" : "false", itoa_a(r, page));
-    if (res == NULL)
+    const char *p[] = {is_admin(r) ? "true" : "false",
+                       itoa_a(r, u->dept),
+                       itoa_a(r, dept),
+                       state,
+                       overdue ? "true" : "false",
+                       itoa_a(r, page)};
+    PGresult *res = db_exec(
+        r, open ? STMT_disclosure_queue_open : STMT_disclosure_queue, 6, p);
+    PGresult *cnt = res == NULL || !open
+                        ? res
+                        : db_exec(r, STMT_disclosure_queue_open_count, 6, p);
+    if (cnt == NULL)
         return;
     struct html *h = page_begin(r, "依申请公开办理");
     html_open(h, "p", "class", "actions-bar", NULL);
@@ -193,7 +202,9 @@ disclosure_admin_list_get(struct req *r)
         html_elem(h, "p", "没有符合条件的申请。", "id", "queue-empty", NULL);
     else
         queue_table(r, h, res);
-    page_pager(r, h, page, PQntuples(res) ? db_getll(res, 0, 8) : 0);
+    page_pager(r, h, page,
+               open ? db_getll(cnt, 0, 0)
+                    : (PQntuples(res) ? db_getll(res, 0, 8) : 0));
     page_end(r, h);
 }
 
@@ -319,8 +330,8 @@ disclosure_admin_new_post(struct req *r)
 
 /* Loads the record of {no} and checks the department. NULL when the
  * response is set (404, 403) or the database failed. */
-static PGresult *
-record_load(struct req *r)
+PGresult *
+drecord_load(struct req *r)
 {
     PGresult *rec = DBQ(r, STMT_disclosure_by_no, r->args[0]);
     if (rec == NULL)
@@ -397,8 +408,14 @@ record_fees(struct req *r, struct html *h, PGresult *rec, long *k)
 {
     PGresult *fr = DBQ(r, STMT_disclosure_fee_rank, db_get(rec, 0, DR_ID));
     *k = fr && PQntuples(fr) ? db_getll(fr, 0, 0) : 1;
+    long ids = fr && PQntuples(fr) ? db_getll(fr, 0, 2) : 1;
     html_elem(h, "h2", "信息处理费参考", NULL);
     html_open(h, "p", "id", "fee-reference", NULL);
+    if (ids > 1)
+        html_textf(h,
+                   "该申请人的 %ld 个身份已由管理员合并计数（见下方“申请人"
+                   "身份合并计数”）。",
+                   ids);
     html_textf(h,
                "按申请人身份统计，这是该申请人 %s 月的第 %ld 件申请；"
                "按件计收标准为 %ld 元。按量计收：30 页以内免费，31–100 页"
@@ -407,6 +424,55 @@ record_fees(struct req *r, struct html *h, PGresult *rec, long *k)
                fr && PQntuples(fr) ? db_get(fr, 0, 1) : "", *k,
                fee_per_piece(*k));
     html_close(h, "p");
+}
+
+/* The row of rv (disclosure_reviews_of) of pending review id, or -1. */
+static int
+review_pending_row(PGresult *rv, const char *id)
+{
+    for (int i = 0; rv != NULL && id != NULL && i < PQntuples(rv); i++)
+        if (strcmp(db_get(rv, i, 4), id) == 0 &&
+            strcmp(db_get(rv, i, 1), "pending") == 0)
+            return i;
+    return -1;
+}
+
+/* The result of a pending review, once it is decided (?review=ID). */
+static bool
+review_decide_form(struct req *r, struct html *h, PGresult *rec, PGresult *rv,
+                   struct form *f, bool err)
+{
+    int i = review_pending_row(rv, err ? req_param(r, "review")
+                                       : req_query(r, "review"));
+    if (i < 0)
+        return false;
+    struct form fresh;
+    form_init(&fresh, r, false);
+    struct form *ff = err ? f : &fresh;
+    static const struct field fres = {"result", "审结结果", NULL, NULL,
+                                      NULL,     true,       0};
+    static const struct field fdec = {"decided_on", "审结日期", "date", NULL,
+                                      NULL,         true,       10};
+    html_elem(
+        h, "h3",
+        arena_printf(r->a, "登记审结结果：%s，%s 提起",
+                     dlabel(review_kinds, N(review_kinds), db_get(rv, i, 0)),
+                     db_get(rv, i, 2)),
+        "id", "decide-title", NULL);
+    form_open(ff, h,
+              arena_printf(r->a, "/admin/disclosure/%s/review",
+                           db_get(rec, 0, DR_NO)),
+              false);
+    form_hidden(h, "review", db_get(rv, i, 4));
+    struct choice c[3];
+    for (size_t k = 0; k < 3; k++)
+        c[k] =
+            (struct choice){review_results[k].value, review_results[k].label};
+    form_select(ff, h, &fres, c, 3, NULL);
+    form_field(ff, h, &fdec);
+    form_submit(h, "登记审结结果");
+    form_close(h);
+    return true;
 }
 
 static void
@@ -423,9 +489,18 @@ record_reviews(struct req *r, struct html *h, PGresult *rec, struct form *f,
                    db_get(rv, i, 2));
         if (*db_get(rv, i, 3))
             html_textf(h, "，%s 审结", db_get(rv, i, 3));
+        if (strcmp(db_get(rv, i, 1), "pending") == 0) {
+            html_text(h, " ");
+            html_elem(h, "a", "登记审结结果", "href",
+                      arena_printf(r->a,
+                                   "/admin/disclosure/%s?review=%s#reviews",
+                                   db_get(rec, 0, DR_NO), db_get(rv, i, 4)),
+                      NULL);
+        }
         html_close(h, "p");
     }
-    if (strcmp(db_get(rec, 0, DR_STATE), "closed") != 0)
+    if (review_decide_form(r, h, rec, rv, f, review_err) ||
+        strcmp(db_get(rec, 0, DR_STATE), "closed") != 0)
         return;
     struct form fresh;
     form_init(&fresh, r, false);
@@ -524,6 +599,9 @@ step_fields(struct form *f, struct html *h, enum daction a, long k)
     if (a == DA_REPLY)
         outcome_select(f, h);
     form_field(f, h, &ftext);
+    /* The documents of the step (the reply's files, a notice's scan): the
+     * applicant downloads them from the tracking page. */
+    dfiles_field(f, h);
 }
 
 static void
@@ -556,7 +634,7 @@ record_steps(struct req *r, struct html *h, PGresult *rec, struct form *f,
               NULL);
     html_elem(h, "h3", daction_label(want), "id", "step-title", NULL);
     form_open(f, h, arena_printf(r->a, "/admin/disclosure/%s/action", no),
-              false);
+              true);
     form_hidden(h, "action", daction_key(want));
     step_fields(f, h, want, k);
     form_submit(h, daction_label(want));
@@ -564,9 +642,9 @@ record_steps(struct req *r, struct html *h, PGresult *rec, struct form *f,
     html_close(h, "section");
 }
 
-static void
-record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
-            bool review_err, int status)
+void
+drecord_page(struct req *r, PGresult *rec, struct form *f, const char *step,
+             const char *err, int status)
 {
     PGresult *ev = DBQ(r, STMT_disclosure_events_of, db_get(rec, 0, DR_ID));
     if (ev == NULL)
@@ -614,8 +692,9 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
     if (s == DS_IN_PROGRESS || s == DS_AWAITING_PAYMENT)
         record_fees(r, h, rec, &k);
     record_steps(r, h, rec, f, step, k);
-    devents_render(r, h, ev, true);
-    record_reviews(r, h, rec, f, review_err);
+    devents_render(r, h, ev, no, NULL);
+    record_reviews(r, h, rec, f, err != NULL && strcmp(err, "review") == 0);
+    dlinks_section(r, h, rec, f, err != NULL && strcmp(err, "link") == 0);
     page_end(r, h);
     r->resp.status = status;
 }
@@ -623,7 +702,7 @@ record_page(struct req *r, PGresult *rec, struct form *f, const char *step,
 void
 disclosure_admin_get(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
     /* Every view of the full identity is on the audit trail. */
@@ -632,7 +711,7 @@ disclosure_admin_get(struct req *r)
         return;
     struct form f;
     form_init(&f, r, false);
-    record_page(r, rec, &f, req_query(r, "step"), false, 200);
+    drecord_page(r, rec, &f, req_query(r, "step"), NULL, 200);
 }
 
 /* ---- one step ---- */
@@ -685,6 +764,7 @@ step_validate(struct req *r, struct form *f, struct step *st, long k)
     st->deadline = st->a == DA_ACCEPT ? opt(r, "deadline") : NULL;
     if (st->deadline != NULL && !valid_date(st->deadline))
         form_error(f, "deadline", "请按 2026-03-15 的格式填写日期");
+    dfiles_validate(r, f);
     if (st->a != DA_FEE_NOTICE)
         return;
     st->basis = req_param(r, "basis");
@@ -754,7 +834,8 @@ step_store(struct req *r, PGresult *rec, const struct step *st)
                         "人员刚刚办理了另一步。请刷新页面后核对。");
         return 0;
     }
-    if (audit(r, arena_printf(r->a, "disclosure_%s", daction_key(st->a)), no,
+    if (dfiles_store(r, db_get(rec, 0, DR_ID), db_get(res, 0, 0)) != 0 ||
+        audit(r, arena_printf(r->a, "disclosure_%s", daction_key(st->a)), no,
               st->outcome ? st->outcome : "") != 0 ||
         form_once_done(r, loc) != 0 || db_commit(r) != 0)
         return -1;
@@ -764,7 +845,7 @@ step_store(struct req *r, PGresult *rec, const struct step *st)
 void
 disclosure_admin_action_post(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
     struct form f;
@@ -789,7 +870,7 @@ disclosure_admin_action_post(struct req *r)
     }
     step_validate(r, &f, &st, k);
     if (!form_ok(&f)) {
-        record_page(r, rec, &f, daction_key(st.a), false, 422);
+        drecord_page(r, rec, &f, daction_key(st.a), NULL, 422);
         return;
     }
     if (step_store(r, rec, &st) == 1)
@@ -799,12 +880,80 @@ disclosure_admin_action_post(struct req *r)
 
 /* ---- reviews ---- */
 
+/* BEGIN and the form_id check of a review form: 1 go on (*loc is the
+ * answer), 0 answered (a repeated form: 303 to its first answer), -1
+ * database error. */
+static int
+review_begin(struct req *r, PGresult *rec, const char **loc)
+{
+    const char *prior;
+    *loc = arena_printf(r->a, "/admin/disclosure/%s#reviews",
+                        db_get(rec, 0, DR_NO));
+    if (db_begin(r) != 0)
+        return -1;
+    int once = form_once(r, &prior);
+    if (once == 0)
+        resp_redirect(r, prior);
+    return once;
+}
+
+/* The result of pending review `review`: 303, 422 with the form, or 409
+ * when it was decided meanwhile (by someone else: nothing changes). */
+static void
+review_decide_post(struct req *r, PGresult *rec)
+{
+    struct form f;
+    form_init(&f, r, true);
+    PGresult *rv = DBQ(r, STMT_disclosure_reviews_of, db_get(rec, 0, DR_ID));
+    if (rv == NULL)
+        return;
+    const char *id = req_param(r, "review"), *result = req_param(r, "result");
+    const char *decided = opt(r, "decided_on");
+    int i = review_pending_row(rv, id);
+    if (i < 0) {
+        refuse(r, "这条复议或诉讼记录已经登记过审结结果。");
+        return;
+    }
+    if (!in_choices(review_results, 3, result))
+        form_error(&f, "result", "请选择审结结果");
+    if (decided == NULL || !valid_date(decided))
+        form_error(&f, "decided_on", "请按 2026-03-15 的格式填写审结日期");
+    else if (strcmp(decided, db_get(rv, i, 2)) < 0)
+        form_error(&f, "decided_on", "审结日期不能早于提起日期");
+    else if (strcmp(decided, db_get(rec, 0, DR_TODAY)) > 0)
+        form_error(&f, "decided_on", "审结日期不能晚于今天");
+    if (!form_ok(&f)) {
+        drecord_page(r, rec, &f, NULL, "review", 422);
+        return;
+    }
+    const char *loc, *no = db_get(rec, 0, DR_NO);
+    if (review_begin(r, rec, &loc) != 1)
+        return;
+    PGresult *u = DBQ(r, STMT_disclosure_review_decide, db_get(rec, 0, DR_ID),
+                      id, result, decided);
+    if (u == NULL)
+        return;
+    if (PQntuples(u) != 1) {
+        db_rollback(r);
+        refuse(r, "这条复议或诉讼记录刚刚已由其他工作人员登记了审结结果。");
+        return;
+    }
+    if (audit(r, "disclosure_review_decided", no, result) != 0 ||
+        form_once_done(r, loc) != 0 || db_commit(r) != 0)
+        return;
+    resp_redirect(r, loc);
+}
+
 void
 disclosure_admin_review_post(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
+    if (req_param(r, "review") != NULL) {
+        review_decide_post(r, rec);
+        return;
+    }
     struct form f;
     form_init(&f, r, true);
     const char *kind = req_param(r, "kind"), *result = req_param(r, "result");
@@ -829,23 +978,17 @@ disclosure_admin_review_post(struct req *r)
         return;
     }
     if (!form_ok(&f)) {
-        record_page(r, rec, &f, NULL, true, 422);
+        drecord_page(r, rec, &f, NULL, "review", 422);
         return;
     }
-    const char *prior, *no = db_get(rec, 0, DR_NO);
-    const char *loc = arena_printf(r->a, "/admin/disclosure/%s#reviews", no);
-    if (db_begin(r) != 0)
+    const char *loc, *no = db_get(rec, 0, DR_NO);
+    if (review_begin(r, rec, &loc) != 1 ||
+        DBQ(r, STMT_disclosure_review_add, db_get(rec, 0, DR_ID), kind, result,
+            filed, decided ? decided : "", itoa_a(r, r->user->id)) == NULL ||
+        audit(r, "disclosure_review", no, kind) != 0 ||
+        form_once_done(r, loc) != 0 || db_commit(r) != 0)
         return;
-    int once = form_once(r, &prior);
-    if (once < 0)
-        return;
-    if (once == 1 &&
-        (DBQ(r, STMT_disclosure_review_add, db_get(rec, 0, DR_ID), kind, result,
-             filed, decided ? decided : "", itoa_a(r, r->user->id)) == NULL ||
-         audit(r, "disclosure_review", no, kind) != 0 ||
-         form_once_done(r, loc) != 0 || db_commit(r) != 0))
-        return;
-    resp_redirect(r, once == 1 ? loc : prior);
+    resp_redirect(r, loc);
 }
 
 /* ---- files ---- */
@@ -853,31 +996,15 @@ disclosure_admin_review_post(struct req *r)
 void
 disclosure_admin_file_get(struct req *r)
 {
-    PGresult *rec = record_load(r);
+    PGresult *rec = drecord_load(r);
     if (rec == NULL)
         return;
     PGresult *fr =
         DBQ(r, STMT_disclosure_file_get, db_get(rec, 0, DR_ID), r->args[1]);
     if (fr == NULL)
         return;
-    size_t n = 0;
-    unsigned char *data =
-        PQntuples(fr) == 1 ? bytea_parse(r->a, db_get(fr, 0, 2), &n) : NULL;
-    if (data == NULL) {
-        page_error(r, 404, "文件不存在", "没有这个文件。");
+    if (PQntuples(fr) == 1 &&
+        audit(r, "disclosure_file", db_get(rec, 0, DR_NO), r->args[1]) != 0)
         return;
-    }
-    if (audit(r, "disclosure_file", db_get(rec, 0, DR_NO), r->args[1]) != 0)
-        return;
-    const char *ct = db_get(fr, 0, 1);
-    const char *ext = strcmp(ct, "application/pdf") == 0 ? "pdf"
-                      : strcmp(ct, "image/png") == 0     ? "png"
-                                                         : "jpg";
-    r->resp.ctype = ct;
-    /* The stored name is shown on the record page; the download gets a
-     * plain ASCII name, so no header can be shaped by the uploader. */
-    (void)resp_header(r, "Content-Disposition",
-                      arena_printf(r->a, "attachment; filename=\"%s-%s.%s\"",
-                                   db_get(rec, 0, DR_NO), r->args[1], ext));
-    buf_put(&r->resp.body, data, n);
+    dfile_send(r, db_get(rec, 0, DR_NO), r->args[1], fr);
 }

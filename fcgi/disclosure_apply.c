@@ -639,8 +639,8 @@ track_form(struct req *r, int status, const char *msg)
 
 /* Checks number and code with the rate limit. Returns the request id, 0
  * when refused (the response is set), -1 on a database error. */
-static long long
-track_check(struct req *r, const char *no, const char *code)
+long long
+dtrack_check(struct req *r, const char *no, const char *code)
 {
     const char *addr = r->remote_addr ? r->remote_addr : "127.0.0.1";
     no = valid_trim(r->a, no);
@@ -749,8 +749,13 @@ event_details(struct req *r, struct html *h, PGresult *ev, int i)
 }
 
 void
-devents_render(struct req *r, struct html *h, PGresult *ev, bool staff)
+devents_render(struct req *r, struct html *h, PGresult *ev, const char *no,
+               const char *code)
 {
+    bool staff = code == NULL;
+    PGresult *fs = PQntuples(ev)
+                       ? DBQ(r, STMT_disclosure_event_files, db_get(ev, 0, 17))
+                       : NULL;
     html_elem(h, "h2", "办理过程", "id", "timeline", NULL);
     html_open(h, "ol", "class", "timeline", "aria-labelledby", "timeline",
               NULL);
@@ -770,6 +775,7 @@ devents_render(struct req *r, struct html *h, PGresult *ev, bool staff)
         if (*db_get(ev, i, 4))
             html_elem(h, "p", db_get(ev, i, 4), "class", "notice-text", NULL);
         event_details(r, h, ev, i);
+        devent_files(r, h, fs, db_get(ev, i, 17), no, code);
         html_close(h, "li");
     }
     html_close(h, "ol");
@@ -833,7 +839,7 @@ track_show(struct req *r, struct form *f, const char *no, const char *code,
     }
     html_close(h, "dl");
     ddue_explain(r, h, rec);
-    devents_render(r, h, ev, false);
+    devents_render(r, h, ev, no, code);
     if (s == DS_AWAITING_CORRECTION)
         supplement_form(f, h, no, code);
     page_end(r, h);
@@ -850,7 +856,7 @@ disclosure_track_get(struct req *r)
                                                 : NULL);
         return;
     }
-    long long id = track_check(r, no, code);
+    long long id = dtrack_check(r, no, code);
     if (id <= 0)
         return;
     struct form f;
@@ -889,7 +895,7 @@ disclosure_supplement_post(struct req *r)
         track_form(r, 404, "申请编号或查询码不正确，请核对后重新输入。");
         return;
     }
-    long long id = track_check(r, no, code);
+    long long id = dtrack_check(r, no, code);
     if (id <= 0)
         return;
     no = valid_trim(r->a, no);

@@ -21,12 +21,14 @@
 #include "config.h"
 #include "valid.h"
 /* seed-includes: one line per module */
-#include "openmonth.h" /* openmonth: --citizens */
+#include "openmonth.h"  /* openmonth: --citizens */
+#include "disclosure.h" /* disclosure: */
 
 struct seed_opts {
     long policies, messages;
     /* seed-fields: one line per module */
     long citizens; /* openmonth */
+    long requests; /* disclosure: */
 };
 
 /* One option: its name, the field it fills and the bounds it accepts. */
@@ -50,6 +52,8 @@ static const struct seed_opt seed_table[] = {
     /* seed-options: one line per module */
     SEED_OPT("--citizens", citizens, 0, 1000000,
              "citizens seed-citizen-1..N, no password (openmonth bench)"),
+    SEED_OPT("--requests", requests, 0, 1000000,
+             "disclosure requests over the calendar years"), /* disclosure: */
 };
 
 static void
@@ -103,6 +107,9 @@ seed_run(PGconn *c, const struct seed_opts *o)
     /* seed-calls: one block per module */
     /* openmonth: */
     if (o->citizens > 0 && om_seed_citizens(c, o->citizens) != 0)
+        return -1;
+    /* disclosure: */
+    if (o->requests > 0 && disclosure_seed(c, o->requests) != 0)
         return -1;
     return 0;
 }

@@ -65,6 +65,8 @@ test('a clerk registers a paper request and takes it from receipt to reply', asy
   await page.getByLabel('所需信息的名称、文号或者便于查询的内容描述').fill('2024 年区级财政预算执行情况报告');
   await page.getByRole('button', { name: '登记' }).click();
   await page.waitForURL(/\/admin\/disclosure\/\d{4}-\d{6}$/);
+  const no = page.url().split('/').pop();
+  const code = (await page.locator('#access-code').textContent()).trim();
   assert.equal(await page.locator('#due-date').textContent(), psql(`SELECT add_workdays('2025-09-22', 20)`), 'across the National Day week');
   assert.equal(await page.locator('#request-state').textContent(), '已收到');
   await page.getByRole('link', { name: '受理' }).click();
@@ -76,12 +78,24 @@ test('a clerk registers a paper request and takes it from receipt to reply', asy
   await page.getByLabel('办理日期').fill('2025-10-09');
   await page.getByLabel('答复类型').selectOption('r1');
   await page.getByLabel('告知或答复的内容').fill('经查，该信息已主动公开，请在区政府网站“财政预决算”栏目查阅。');
+  await page.getByLabel('相关材料').setInputFiles({ name: '执行情况报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
   await page.getByRole('button', { name: '作出答复' }).click();
   await page.waitForLoadState();
   assert.equal(await page.locator('#request-state').textContent(), '已办结');
   assert.match(await page.locator('#request-outcome').textContent(), /予以公开/);
-  assert.equal(await page.locator('ol.timeline li').count(), 3);
+  assert.equal(await page.locator('ol.timeline > li').count(), 3);
   await ctx.close();
+  // The applicant, with the number and the code the clerk handed over,
+  // reads the reply and finds its document under it.
+  const app = await browser.newContext();
+  const track = await app.newPage();
+  await track.goto(`${BASE}/disclosure/track?no=${no}&code=${encodeURIComponent(code)}`);
+  assert.equal(await track.locator('#request-state').textContent(), '已办结');
+  const doc = track.locator('li[data-action="reply"] a.document');
+  assert.equal(await doc.textContent(), '执行情况报告.pdf');
+  const [download] = await Promise.all([track.waitForEvent('download'), doc.click()]);
+  assert.equal(download.suggestedFilename(), `${no}-${(await doc.getAttribute('href')).split('/').pop().split('?')[0]}.pdf`);
+  await app.close();
   psql(`DELETE FROM login_failures`);
 });
 
