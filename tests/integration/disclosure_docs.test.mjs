@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, Client, DEMO, byId, psql, tokens, uniquePhone } from '../lib/client.mjs';
 
-const PDF = Buffer.from('%PDF-1.4\n% reply document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+// Over 1 MiB on purpose: staff uploads go through nginx's larger cap for the
+// disclosure step routes, not the 1 MiB of every other /admin/ form.
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n% reply document\n'), Buffer.alloc(3 * 1024 * 1024, 0x20),
+  Buffer.from('\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')]);
 
 async function login(who) {
   const c = new Client();
