@@ -181,6 +181,20 @@ test('政策留言板: a message of A on a policy of X', async () => {
   assert.ok((await A.get('/me')).text.includes(`/me/messages/${mid}`));
 });
 
+test('常见问题: an FAQ entry of X is edited and deleted only by X\'s staff and admins', async () => {
+  const { pid, dept } = made.board;
+  const rec = { secret: secret('问答') };
+  const id = psql(`INSERT INTO board_faq (question, answer, policy_id, dept_id, updated_at)
+    VALUES ('问：${rec.secret}', '答：按政策办理。', ${pid}, ${dept}, now()) RETURNING id`);
+  rec.snapshot = `SELECT coalesce((SELECT row_to_json(f)::text FROM board_faq f WHERE id = ${id}), 'gone')`;
+  await runRows(rec, cast(dept), [
+    ['GET', `/admin/faq/${id}`, STAFF],
+    ['POST', `/admin/faq/${id}`, STAFF, { question: '改过的问题 ' + rec.secret, answer: '改过的解答', policy_id: '' }],
+    ['POST', `/admin/faq/${id}/delete`, STAFF, { confirm: '1' }],
+  ]);
+  assert.equal(psql(rec.snapshot), 'gone', 'the allowed delete went through');
+});
+
 test('政府开放月: A\'s sign-up and ticket on an activity of X', async () => {
   const title = `权限测试活动 ${run}`;
   const p = await staffOf[1].submit('/admin/open-month/new', '/admin/open-month', {
