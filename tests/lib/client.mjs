@@ -183,8 +183,10 @@ export const SAMPLES = {
   '/admin/open-month/{id}/tickets/{key}': 'SELECT activity_id, code FROM om_signups ORDER BY id LIMIT 1',
   '/admin/disclosure/{key}': 'SELECT no FROM disclosure_requests ORDER BY id LIMIT 1',
   '/policies/{id}': 'SELECT id FROM board_policies ORDER BY id LIMIT 1',
-  '/admin/policies/{id}': 'SELECT id FROM board_policies ORDER BY id LIMIT 1',
-  '/admin/messages/{id}': 'SELECT id FROM board_messages ORDER BY id LIMIT 1',
+  // Staff samples: a record of the demo staff's own department (区府办) when there is one, so a
+  // staff client opens it (another department's is a 403, which tests/integration/access covers).
+  '/admin/policies/{id}': `SELECT id FROM board_policies ORDER BY dept_id = (SELECT id FROM departments WHERE code = 'qfb') DESC, id LIMIT 1`,
+  '/admin/messages/{id}': `SELECT id FROM board_messages ORDER BY dept_id = (SELECT id FROM departments WHERE code = 'qfb') DESC, id LIMIT 1`,
   '/me/messages/{id}': `SELECT m.id FROM board_messages m JOIN users u ON u.id = m.author_id WHERE u.login_masked = '138****8000' ORDER BY m.id LIMIT 1`,
 };
 export function routeTable() {
