@@ -4,6 +4,7 @@
 #include "board.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -323,35 +324,64 @@ message_form(struct req *r, struct html *h, struct form *f, const char *pid)
     html_close(h, "section");
 }
 
+/* One part of board_policy_page's result: its rows first..first+n-1, its
+ * columns from 2 on (0 is the part, 1 the order within it). */
+struct part {
+    PGresult *res;
+    int first, n;
+};
+
+static struct part
+page_part(PGresult *res, const char *which)
+{
+    struct part p = {res, 0, 0};
+    int rows = PQntuples(res);
+    while (p.first < rows && strcmp(db_get(res, p.first, 0), which) < 0)
+        p.first++;
+    while (p.first + p.n < rows &&
+           strcmp(db_get(res, p.first + p.n, 0), which) == 0)
+        p.n++;
+    return p;
+}
+
+static const char *
+part_get(const struct part *p, int i, int k)
+{
+    return db_get(p->res, p->first + i, 2 + k);
+}
+
+#define COL(k) part_get(p, i, (k))
+
 static void
-message_article(struct req *r, struct html *h, PGresult *res, int i)
+message_article(struct req *r, struct html *h, const struct part *p, int i)
 {
     html_open(h, "article", "class", "message", "id",
-              arena_printf(r->a, "m-%s", db_get(res, i, 0)), NULL);
+              arena_printf(r->a, "m-%s", COL(0)), NULL);
     html_open(h, "p", "class", "meta", NULL);
-    html_elem(h, "span", board_kind_label(db_get(res, i, 1)), "class", "kind",
-              NULL);
-    if (db_getll(res, i, 2) > 0)
-        html_textf(h, " 评分 %lld 分", db_getll(res, i, 2));
+    html_elem(h, "span", board_kind_label(COL(1)), "class", "kind", NULL);
+    long rating = strtol(COL(2), NULL, 10);
+    if (rating > 0)
+        html_textf(h, " 评分 %ld 分", rating);
     html_text(h, " · 留言时间 ");
-    html_text(h, db_get(res, i, 4));
+    html_text(h, COL(4));
     html_close(h, "p");
-    board_paragraphs(h, db_get(res, i, 3));
-    if (strcmp(db_get(res, i, 5), "replied") == 0) {
+    board_paragraphs(h, COL(3));
+    if (strcmp(COL(5), "replied") == 0) {
         html_open(h, "div", "class", "reply", NULL);
         html_open(h, "p", "class", "meta", NULL);
         html_text(h, "答复单位：");
-        html_elem(h, "span", db_get(res, i, 7), "class", "reply-dept", NULL);
+        html_elem(h, "span", COL(7), "class", "reply-dept", NULL);
         html_text(h, " · 答复日期：");
-        html_elem(h, "span", db_get(res, i, 8), "class", "reply-date", NULL);
+        html_elem(h, "span", COL(8), "class", "reply-date", NULL);
         html_close(h, "p");
-        board_paragraphs(h, db_get(res, i, 6));
+        board_paragraphs(h, COL(6));
         html_close(h, "div");
     } else {
         html_elem(h, "p", "等待部门答复", "class", "meta", NULL);
     }
     html_close(h, "article");
 }
+#undef COL
 
 /* Previous / this page / next, without a total (which would cost a count
  * of every published message of the policy). candidate for page.c (a
@@ -380,22 +410,19 @@ messages_pager(struct req *r, struct html *h, const char *pid, int page,
 }
 
 static void
-policy_messages(struct req *r, struct html *h, const char *pid)
+policy_messages(struct req *r, struct html *h, const char *pid,
+                const struct part *msgs)
 {
     int page = req_page(r);
-    char pg[16];
-    snprintf(pg, sizeof(pg), "%d", page);
-    PGresult *res = DBQ(r, STMT_board_policy_messages, pid, pg);
     html_open(h, "section", "aria-labelledby", "messages", "id",
               "public-messages", NULL);
     html_elem(h, "h2", "公开的留言和答复", "id", "messages", NULL);
-    int n = res ? PQntuples(res) : 0;
-    if (n == 0)
+    if (msgs->n == 0)
         html_elem(h, "p", page > 1 ? "这一页没有留言了。" : "暂无公开的留言。",
                   NULL);
-    for (int i = 0; i < n && i < 20; i++)
-        message_article(r, h, res, i);
-    messages_pager(r, h, pid, page, n > 20);
+    for (int i = 0; i < msgs->n && i < 20; i++)
+        message_article(r, h, msgs, i);
+    messages_pager(r, h, pid, page, msgs->n > 20);
     html_open(h, "p", NULL);
     html_elem(h, "a", "订阅本政策的答复（Atom）", "href",
               arena_printf(r->a, "/policies/%s/feed.atom", pid), "type",
@@ -405,21 +432,21 @@ policy_messages(struct req *r, struct html *h, const char *pid)
 }
 
 static void
-policy_related(struct req *r, struct html *h, const char *pid)
+policy_related(struct req *r, struct html *h, const struct part *rel)
 {
-    PGresult *res = DBQ(r, STMT_board_policy_related, pid);
-    if (res == NULL || PQntuples(res) == 0)
+    if (rel->n == 0)
         return;
     html_open(h, "section", "aria-labelledby", "related", NULL);
     html_elem(h, "h2", "相关文件", "id", "related", NULL);
     html_open(h, "ul", NULL);
-    for (int i = 0; i < PQntuples(res); i++) {
+    for (int i = 0; i < rel->n; i++) {
         html_open(h, "li", NULL);
-        html_elem(h, "a", db_get(res, i, 1), "href",
-                  arena_printf(r->a, "/policies/%s", db_get(res, i, 0)), NULL);
-        if (*db_get(res, i, 2)) {
+        html_elem(h, "a", part_get(rel, i, 1), "href",
+                  arena_printf(r->a, "/policies/%s", part_get(rel, i, 0)),
+                  NULL);
+        if (*part_get(rel, i, 2)) {
             html_text(h, "（");
-            html_text(h, db_get(res, i, 2));
+            html_text(h, part_get(rel, i, 2));
             html_text(h, "）");
         }
         html_close(h, "li");
@@ -428,41 +455,53 @@ policy_related(struct req *r, struct html *h, const char *pid)
     html_close(h, "section");
 }
 
-/* The whole policy page; f carries the errors of a refused message. */
+/* The policy's text and facts (part 0 of board_policy_page). */
 static void
-policy_page(struct req *r, struct form *f, int status)
+policy_document(struct html *h, const struct part *pol)
 {
-    const char *pid = board_arg(r, 0);
-    PGresult *res = DBQ(r, STMT_board_policy_get, pid);
-    if (res == NULL) {
-        page_fail(r);
-        return;
-    }
-    if (PQntuples(res) == 0) {
-        not_found(r);
-        return;
-    }
-    struct html *h = page_begin(r, db_get(res, 0, 1));
     html_open(h, "dl", "class", "facts", NULL);
-    if (*db_get(res, 0, 2))
-        page_fact(h, "文号", db_get(res, 0, 2), "policy-doc-no");
-    page_fact(h, "发布部门", db_get(res, 0, 3), "policy-dept");
-    page_fact(h, "发布日期", db_get(res, 0, 5), "policy-date");
+    if (*part_get(pol, 0, 2))
+        page_fact(h, "文号", part_get(pol, 0, 2), "policy-doc-no");
+    page_fact(h, "发布部门", part_get(pol, 0, 3), "policy-dept");
+    page_fact(h, "发布日期", part_get(pol, 0, 4), "policy-date");
     html_close(h, "dl");
     html_open(h, "section", "aria-labelledby", "policy-text", "class",
               "document", NULL);
     html_elem(h, "h2", "政策原文", "id", "policy-text", NULL);
-    board_paragraphs(h, db_get(res, 0, 6));
+    board_paragraphs(h, part_get(pol, 0, 5));
     html_close(h, "section");
-    if (*db_get(res, 0, 7)) {
+    if (*part_get(pol, 0, 6)) {
         html_open(h, "section", "aria-labelledby", "policy-interp", "class",
                   "document", NULL);
         html_elem(h, "h2", "政策解读", "id", "policy-interp", NULL);
-        board_paragraphs(h, db_get(res, 0, 7));
+        board_paragraphs(h, part_get(pol, 0, 6));
         html_close(h, "section");
     }
-    policy_related(r, h, pid);
-    policy_messages(r, h, pid);
+}
+
+/* The whole policy page, from one statement; f carries the errors of a
+ * refused message. */
+static void
+policy_page(struct req *r, struct form *f, int status)
+{
+    const char *pid = board_arg(r, 0);
+    char pg[16];
+    snprintf(pg, sizeof(pg), "%d", req_page(r));
+    PGresult *res = DBQ(r, STMT_board_policy_page, pid, pg);
+    if (res == NULL) {
+        page_fail(r);
+        return;
+    }
+    struct part pol = page_part(res, "0"), rel = page_part(res, "1"),
+                msgs = page_part(res, "2");
+    if (pol.n == 0) {
+        not_found(r);
+        return;
+    }
+    struct html *h = page_begin(r, part_get(&pol, 0, 1));
+    policy_document(h, &pol);
+    policy_related(r, h, &rel);
+    policy_messages(r, h, pid, &msgs);
     message_form(r, h, f, pid);
     page_end(r, h);
     r->resp.status = status;
