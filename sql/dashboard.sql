@@ -112,7 +112,7 @@ LIMIT 8
 -- name: dash_week_activities
 -- The staff home: open-month activities of this week (Monday to Sunday).
 SELECT a.id, a.title, to_char(a.starts_at, 'MM-DD HH24:MI'),
-       a.confirmed, a.capacity
+       om_confirmed(a.id), a.capacity
 FROM om_activities a
 WHERE a.starts_at >= date_trunc('week', now())
   AND a.starts_at < date_trunc('week', now()) + interval '7 days'

@@ -12,7 +12,7 @@ FROM om_activities ORDER BY y DESC
 SELECT a.id, a.title, d.name,
        to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        to_char(a.ends_at, 'HH24:MI'),
-       a.place, a.online_url, a.capacity, a.capacity - a.confirmed,
+       a.place, a.online_url, a.capacity, a.capacity - om_confirmed(a.id),
        a.signup_until > now(),
        to_char(a.signup_until, 'YYYY-MM-DD HH24:MI'),
        (SELECT count(*) FROM om_signups s
@@ -25,7 +25,7 @@ ORDER BY a.starts_at, a.id
 SELECT a.id, a.title, a.dept_id, d.name,
        to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        to_char(a.ends_at, 'YYYY-MM-DD HH24:MI'),
-       a.place, a.online_url, a.capacity, a.capacity - a.confirmed,
+       a.place, a.online_url, a.capacity, a.capacity - om_confirmed(a.id),
        to_char(a.signup_until, 'YYYY-MM-DD HH24:MI'),
        a.signup_until > now(),
        a.description, a.accessibility,
@@ -66,13 +66,15 @@ VALUES ($1, $2::integer,
 RETURNING id
 
 -- name: om_lock
--- The activity's row lock: sign-ups, cancellations, promotions, check-ins
--- and no-show marking of one activity happen one after another.
-SELECT capacity, confirmed, signup_until > now(), starts_at > now(),
+-- The activity's row lock: cancellations, promotions, check-ins, no-show
+-- marking and the sign-ups that may join the waiting list (om_take_seat's
+-- slow path) of one activity happen one after another. NO KEY: sign-ups
+-- that take a free seat (their foreign key's KEY SHARE) pass beside it.
+SELECT capacity, om_confirmed(id), signup_until > now(), starts_at > now(),
        dept_id, extract(year FROM starts_at)::integer, ends_at < now(),
        to_char(signup_until, 'YYYY-MM-DD HH24:MI')
 FROM om_activities WHERE id = $1::bigint
-FOR UPDATE
+FOR NO KEY UPDATE
 
 -- name: om_noshows_in_year
 -- No-shows of this person (by phone) in activities of that year.
@@ -81,27 +83,21 @@ WHERE s.phone_hash = $1::bytea AND s.status = 'no_show'
   AND extract(year FROM a.starts_at) = $2::integer
 
 -- name: om_signup_insert
--- Takes the activity's row lock itself (FOR UPDATE OF a), so a sign-up
--- holds it only for this statement and its COMMIT: everything else of the
--- request (form nonce, no-show count, audit) happens before. Under READ
--- COMMITTED a waiting sign-up reads the activity row as the one before it
--- left it (the row is re-read after the lock is granted), so a.confirmed
--- is exact; the counter's CHECK stands behind it. A seat is given only
--- while seats are free and nobody is waiting; otherwise the person joins
--- the waiting list. No row when sign-up has closed, when a live sign-up
--- of the same account or phone exists, or when the ticket number is taken.
+-- The seat comes from om_take_seat (schema/0070_openmonth_seats.sql): a
+-- block with a free seat, locked until COMMIT, or NULL for the waiting
+-- list, decided under the activity's row lock. Everything else of the
+-- request (form nonce, no-show count, audit) happens before, so the locks
+-- are held only by this statement and the COMMIT. No row when sign-up has
+-- closed, when a live sign-up of the same account or phone exists, or when
+-- the ticket number is taken.
 INSERT INTO om_signups (activity_id, code, user_id, registered_by, name,
                         phone_enc, phone_hash, phone_masked, status,
-                        deprioritised)
+                        deprioritised, block)
 SELECT a.id, $2, $3::bigint, $4::bigint, $5, $6::bytea, $7::bytea, $8,
-       CASE WHEN a.confirmed < a.capacity
-             AND NOT EXISTS (SELECT 1 FROM om_signups w
-                             WHERE w.activity_id = a.id
-                               AND w.status = 'waitlisted')
-            THEN 'confirmed' ELSE 'waitlisted' END,
-       $9::boolean
-FROM om_activities a WHERE a.id = $1::bigint AND a.signup_until > now()
-FOR UPDATE OF a
+       CASE WHEN seat.block IS NULL THEN 'waitlisted' ELSE 'confirmed' END,
+       $9::boolean, seat.block
+FROM om_activities a, LATERAL (SELECT om_take_seat(a.id) AS block) seat
+WHERE a.id = $1::bigint AND a.signup_until > now()
 ON CONFLICT DO NOTHING
 RETURNING id, code, status
 
@@ -146,16 +142,25 @@ RETURNING old.status
 
 -- name: om_fill
 -- After om_lock: confirms the first people waiting, as many as seats are
--- free, until the activity starts.
-UPDATE om_signups SET status = 'confirmed', promoted_at = now()
-WHERE id IN (
-    SELECT s.id FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
+-- free, until the activity starts; the k-th person waiting gets the k-th
+-- free seat counted over the blocks.
+WITH seat AS (
+    SELECT b.block, row_number() OVER (ORDER BY b.block, g) AS k
+    FROM om_seat_blocks b, generate_series(1, b.capacity - b.confirmed) g
+    WHERE b.activity_id = $1::bigint
+), waiting AS (
+    SELECT s.id, row_number() OVER (ORDER BY s.deprioritised, s.id) AS k
+    FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
     WHERE s.activity_id = $1::bigint AND s.status = 'waitlisted'
       AND a.starts_at > now()
     ORDER BY s.deprioritised, s.id
-    LIMIT (SELECT greatest(capacity - confirmed, 0) FROM om_activities
-           WHERE id = $1::bigint))
-RETURNING id, code
+    LIMIT (SELECT count(*) FROM seat)
+)
+UPDATE om_signups s SET status = 'confirmed', promoted_at = now(),
+                        block = seat.block
+FROM waiting JOIN seat USING (k)
+WHERE s.id = waiting.id
+RETURNING s.id, s.code
 
 -- name: om_me_tickets
 SELECT s.code, a.id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
@@ -190,7 +195,7 @@ SELECT id FROM om_signups WHERE code = $1
 -- Staff see their department's activities (admins: all): the coming ones
 -- first, soonest first, then the past ones, latest first.
 SELECT a.id, a.title, d.name, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
-       a.capacity, a.confirmed,
+       a.capacity, om_confirmed(a.id),
        (SELECT count(*) FROM om_signups s
         WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
        (SELECT count(*) FROM om_signups s
@@ -266,7 +271,7 @@ ORDER BY count(v.user_id) DESC, a.starts_at, a.id
 -- For the staff home: activities not yet ended, their confirmed seats and
 -- the people waiting.
 SELECT count(*),
-       coalesce(sum(a.confirmed), 0),
+       coalesce(sum(om_confirmed(a.id)), 0),
        coalesce(sum((SELECT count(*) FROM om_signups s
                      WHERE s.activity_id = a.id
                        AND s.status = 'waitlisted')), 0)

@@ -66,7 +66,7 @@ read -r n errs secs rate p50 p99 codes < <(node -e '
 read -r confirmed waiting counter < <(sql "SELECT
         (SELECT count(*) FROM om_signups WHERE activity_id = $act AND status = 'confirmed'),
         (SELECT count(*) FROM om_signups WHERE activity_id = $act AND status = 'waitlisted'),
-        (SELECT confirmed FROM om_activities WHERE id = $act)" | tr '|' ' ')
+        (SELECT sum(confirmed) FROM om_seat_blocks WHERE activity_id = $act)" | tr '|' ' ')
 want_c=$((n < seats ? n : seats))
 want_w=$((n > seats ? n - seats : 0))
 if [ "$confirmed" = "$want_c" ] && [ "$waiting" = "$want_w" ] && [ "$counter" = "$confirmed" ]; then

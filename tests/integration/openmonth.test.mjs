@@ -241,7 +241,7 @@ test('200 people sign up at once for 20 seats: exactly 20 confirmed, 180 waiting
   for (const r of rs) assert.equal(r.status, 303, r.text.slice(0, 200));
   assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'confirmed'`), '20');
   assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'waitlisted'`), '180');
-  assert.equal(psql(`SELECT confirmed FROM om_activities WHERE id = ${id}`), '20');
+  assert.equal(psql(`SELECT sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${id}`), '20');
   const tickets = [];
   for (let i = 0; i < people.length; i += 50)
     tickets.push(...await Promise.all(people.slice(i, i + 50).map(async (c, j) => {
@@ -268,7 +268,49 @@ test('200 people sign up at once for 20 seats: exactly 20 confirmed, 180 waiting
   assert.deepEqual(after, Array.from({ length: 170 }, (_, i) => i + 1));
   // even a statement that skips the application cannot overbook
   assert.throws(() => psqlApp(`UPDATE om_signups SET status = 'confirmed' WHERE activity_id = ${id} AND status = 'waitlisted'`), /check constraint|violates/);
-  assert.throws(() => psqlApp(`UPDATE om_activities SET confirmed = 0 WHERE id = ${id}`), /permission denied/);
+  assert.throws(() => psqlApp(`UPDATE om_seat_blocks SET confirmed = 0 WHERE activity_id = ${id}`), /permission denied/);
+  assert.throws(() => psqlApp(`UPDATE om_signups SET status = 'confirmed', block = 0 WHERE activity_id = ${id} AND status = 'waitlisted'`), /check constraint|violates/);
+});
+
+test('seats held in blocks: 120 sign up at once for 40 seats, then 15 cancel while 30 more sign up: never overbooked, the waiting list served in order', { timeout: 240000 }, async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '40' });
+  const blocks = () => psql(`SELECT count(*), sum(capacity), sum(confirmed), bool_and(confirmed <= capacity) FROM om_seat_blocks WHERE activity_id = ${id}`);
+  assert.equal(blocks(), '16|40|0|t', '40 seats cut into 16 blocks');
+  const people = await citizens(150, `cb${run}`);
+  const form = async (c, path) => tokens((await c.get(path)).text);
+  const first = people.slice(0, 120);
+  const forms = [];
+  for (let i = 0; i < first.length; i += 40)
+    forms.push(...await Promise.all(first.slice(i, i + 40).map((c) => form(c, `/open-month/${id}`))));
+  const rs = await Promise.all(first.map((c, i) => c.post(`/open-month/${id}/signup`, { csrf: forms[i].csrf, form_id: forms[i].formId, name: `分块${i}`, phone: phone() })));
+  for (const r of rs) assert.equal(r.status, 303, r.text.slice(0, 200));
+  assert.equal(blocks(), '16|40|40|t');
+  const row = (sql) => psql(sql).split('\n').filter(Boolean).map((l) => l.split('|'));
+  const waitingBefore = row(`SELECT code FROM om_signups WHERE activity_id = ${id} AND status = 'waitlisted' ORDER BY deprioritised, id`).map((r) => r[0]);
+  assert.equal(waitingBefore.length, 80);
+  // 15 confirmed people cancel while 30 newcomers sign up, all at once
+  const codeOf = (r) => r.location.split('/').pop();
+  const confirmed = new Set(row(`SELECT code FROM om_signups WHERE activity_id = ${id} AND status = 'confirmed'`).map((r) => r[0]));
+  const leavers = first.map((c, i) => ({ c, code: codeOf(rs[i]) })).filter((t) => confirmed.has(t.code)).slice(0, 15);
+  const late = people.slice(120);
+  const cancelForms = await Promise.all(leavers.map((t) => form(t.c, `/me/tickets/${t.code}`)));
+  const lateForms = await Promise.all(late.map((c) => form(c, `/open-month/${id}`)));
+  const mixed = await Promise.all([
+    ...leavers.map((t, i) => t.c.post(`/me/tickets/${t.code}/cancel`, { csrf: cancelForms[i].csrf, form_id: cancelForms[i].formId })),
+    ...late.map((c, i) => c.post(`/open-month/${id}/signup`, { csrf: lateForms[i].csrf, form_id: lateForms[i].formId, name: `后来${i}`, phone: phone() })),
+  ]);
+  for (const r of mixed) assert.equal(r.status, 303, r.text.slice(0, 200));
+  assert.equal(blocks(), '16|40|40|t', 'still exactly 40 confirmed, no block over its size');
+  const now = new Map(row(`SELECT code, status FROM om_signups WHERE activity_id = ${id}`));
+  // the freed seats went to the first 15 who were waiting, never to a newcomer
+  for (const c of waitingBefore.slice(0, 15)) assert.equal(now.get(c), 'confirmed');
+  for (const c of waitingBefore.slice(15)) assert.equal(now.get(c), 'waitlisted');
+  for (const r of mixed.slice(15)) assert.equal(now.get(codeOf(r)), 'waitlisted', 'a newcomer joins the end of the list');
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'waitlisted'`), '95');
+  // the newcomers are behind everyone who was already waiting
+  const order = row(`SELECT code FROM om_signups WHERE activity_id = ${id} AND status = 'waitlisted' ORDER BY deprioritised, id`).map((r) => r[0]);
+  assert.deepEqual(order.slice(0, 65), waitingBefore.slice(15));
 });
 
 test('cancel frees the seat and confirms the first person waiting, who sees it on /me', async () => {
