@@ -26,6 +26,9 @@ workers=${GONGKAI_WORKERS:-$((2 * $(nproc)))}
 conf=$var/nginx/extra/tcp.conf
 goal=0.8
 mkdir -p "$BENCH_OUT"
+# parse_wrk, ratio
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'module-tcp: %s\n' "$*" >&2; exit 1; }
@@ -83,24 +86,6 @@ code_of "$BENCH_BASE/" "$BENCH_OUT/unix.body" >/dev/null
 title() { grep -o '<title>[^<]*</title>' "$1" | head -n1; }
 [ "$(title "$BENCH_OUT/tcp.body")" = "$(title "$BENCH_OUT/unix.body")" ] || die "GET /tcp/ is not the home page"
 
-parse_wrk() {
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return v * 0.001
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /m$/)  return v * 60000
-            if (v ~ /s$/)  return v * 1000
-            return v + 0
-        }
-        /Requests\/sec:/            { rps = $2 }
-        $1 == "50%"                 { p50 = ms($2) }
-        $1 == "99%"                 { p99 = ms($2) }
-        /Non-2xx or 3xx responses:/ { bad += $NF }
-        /Socket errors:/            { for (i = 3; i <= NF; i += 2) { v = $(i + 1); sub(/,/, "", v); bad += v } }
-        END { if (rps == "") exit 1; printf "%s %.2f %.2f %d\n", rps, p50, p99, bad }
-    ' "$1"
-}
-
 declare -A rps p50 p99 errs
 status=0
 names=(unix tcp)
@@ -123,7 +108,6 @@ for c in $conns; do
     done
 done
 
-ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
 say "GET / over FastCGI: unix socket vs TCP 127.0.0.1:$tcp_port (a new connection per request),"
 say "  $workers workers on each; wrk -t$threads -d${duration}s"
 printf '%-14s %6s %11s %9s %9s %7s\n' transport conns req/s "p50 ms" "p99 ms" errors
