@@ -170,7 +170,7 @@ failover: deps all
 
 # pgbouncer: the workers through PgBouncer (session pooling) capped below its
 # clients; pages, a write, the cap held, reconnect after a PgBouncer restart.
-# About 20 s; make test runs it too.
+# 20 to 30 s on the 2-core machine; make test runs it too.
 .PHONY: pgbouncer
 pgbouncer: deps all
 	@tests/pgbouncer/run.sh
