@@ -147,6 +147,7 @@ test: deps
 	$(MAKE) unit fuzz-replay
 	$(MAKE) fuzz-short
 	@tests/run.sh
+	@tests/pgbouncer/run.sh
 
 integration: all sanitize
 	@tests/run.sh integration
@@ -166,6 +167,13 @@ faults: deps all
 .PHONY: failover
 failover: deps all
 	@tests/failover/run.sh
+
+# pgbouncer: the workers through PgBouncer (session pooling) capped below its
+# clients; pages, a write, the cap held, reconnect after a PgBouncer restart.
+# 20 to 30 s on the 2-core machine; make test runs it too.
+.PHONY: pgbouncer
+pgbouncer: deps all
+	@tests/pgbouncer/run.sh
 
 # docs/screenshots: main pages, citizen and staff, normal and large text.
 screenshots: deps all

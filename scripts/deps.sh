@@ -97,6 +97,9 @@ check_all() {
     for b in postgres initdb pg_ctl psql; do
         [ -x "$pgbin/$b" ] || { need postgresql-15 "$pgbin/$b (PostgreSQL 15 server)"; break; }
     done
+    # PgBouncer: make pgbouncer (tests/pgbouncer/run.sh) runs its own pooler in front of an
+    # instance (README "Scaling out"). Only the binary is used, never the packaged service.
+    { have pgbouncer || [ -x /usr/sbin/pgbouncer ]; } || need pgbouncer "pgbouncer (connection pooler, make pgbouncer)"
     # PostgreSQL is built against the system time zone database; instances use Asia/Shanghai.
     [ -f /usr/share/zoneinfo/Asia/Shanghai ] || need tzdata "/usr/share/zoneinfo/Asia/Shanghai (tzdata)"
 
@@ -145,8 +148,9 @@ restore_policy() {
 
 apt_install() {
     local pkgs=("$@") pkg
-    local had_nginx=0 had_pg=0
+    local had_nginx=0 had_pg=0 had_pgbouncer=0
     [ -x /usr/sbin/nginx ] && had_nginx=1
+    [ -x /usr/sbin/pgbouncer ] && had_pgbouncer=1
     [ -d /etc/postgresql/15 ] && had_pg=1
 
     trap restore_policy EXIT
@@ -180,6 +184,11 @@ apt_install() {
                 fi
                 if [ "$had_pg" = 0 ] && [ -d /run/systemd/system ] && have systemctl; then
                     systemctl disable --quiet postgresql.service 2>/dev/null || true
+                fi ;;
+            pgbouncer)
+                # The package's service would listen on port 6432; make pgbouncer starts its own.
+                if [ "$had_pgbouncer" = 0 ] && [ -d /run/systemd/system ] && have systemctl; then
+                    systemctl disable --quiet pgbouncer.service 2>/dev/null || true
                 fi ;;
             nginx-light)
                 if [ "$had_nginx" = 0 ] && [ -d /run/systemd/system ] && have systemctl; then

@@ -236,7 +236,7 @@ ensure_traversable() {  # ensure_traversable DIR
 }
 
 ensure_dirs() {
-    mkdir -p "$VAR"/{pg,run,log,nginx,nginx/extra,nginx/main,keys,secrets}
+    mkdir -p "$VAR"/{pg,run,log,nginx,nginx/extra,nginx/main,nginx/http,keys,secrets}
     chmod 0755 "$VAR" "$VAR/run" "$VAR/log" "$VAR/nginx"
     chmod 0700 "$VAR/pg" "$VAR/keys" "$VAR/secrets"
     touch "$VAR/log/postgres.log" "$VAR/log/gongkai.log"

@@ -22,6 +22,9 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+# parse_wrk, ratio
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$repo/tests/bench/lib.sh"
 : "${BENCH_BASE:?run by tests/bench/run.sh}" "${GONGKAI_VAR:?}" "${BENCH_OUT:?}" "${GONGKAI_BIN:?}"
 duration=${BENCH_DURATION:-10}
 warmup=${BENCH_WARMUP:-2}
@@ -57,18 +60,6 @@ if [ "$(seeded)" -gt "$small" ]; then
     sql "DELETE FROM board_messages WHERE author_id = $seed_user; VACUUM ANALYZE board_messages" >/dev/null
 fi
 
-# wrk's summary as "req/s p50_ms p99_ms errors" (latencies come as 850.00us, 1.23ms, 2.05s).
-wrk_summary() {
-    awk '
-        function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v ~ /s$/ ? v * 1000 : v + 0 }
-        /Requests\/sec:/ { r = $2 }
-        $1 == "50%"      { a = ms($2) }
-        $1 == "99%"      { b = ms($2) }
-        /Non-2xx or 3xx responses:|Socket errors:/ { n = split($0, f, /[ ,]+/); for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+$/) e += f[i] }
-        END { if (r == "") exit 1; printf "%s %.2f %.2f %d\n", r, a, b, e }
-    ' "$1"
-}
-
 # Check that a target answers 200 with the content it is meant to measure.
 expect() { # name url pattern [header]
     local body=$BENCH_OUT/first-${1// /-}.html code
@@ -90,7 +81,7 @@ measure() {
         say "board bench: wrk -t$threads -c$c -d${duration}s --latency ${hdr:+-H '$hdr' }$url"
         timeout $((duration + 30)) wrk -t"$threads" -c"$c" -d"${duration}s" --latency \
             ${hdr:+-H "$hdr"} "$url" >"$f" 2>&1 || fail "wrk failed for $url (see $f)"
-        read -r r a b e < <(wrk_summary "$f") || fail "cannot read wrk's output $f"
+        read -r r a b e < <(parse_wrk "$f") || fail "cannot read wrk's output $f"
         [ "$e" = 0 ] || fail "$e errors or non-2xx answers from $url (see $f)"
         rps[$name,$size,$c]=$r p50[$name,$size,$c]=$a p99[$name,$size,$c]=$b
     done
@@ -132,7 +123,6 @@ base_of() { # LIST CONNS: the value for CONNS in "32=6192 64=6164"
     for kv in $1; do [ "${kv%%=*}" = "$2" ] && { echo "${kv#*=}"; return; }; done
     echo ""
 }
-ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a == "-" || a + 0 < b + 0) }'; }
 
 say ""

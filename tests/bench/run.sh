@@ -36,6 +36,9 @@ warmup=${BENCH_WARMUP:-2}
 conns=${BENCH_CONNS:-32 64}
 threads=${BENCH_THREADS:-2}
 base="http://127.0.0.1:$GONGKAI_PORT"
+# parse_wrk, ratio
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$repo/tests/bench/lib.sh"
 var=$GONGKAI_VAR
 out=$repo/build/bench
 cores=$(nproc)
@@ -208,25 +211,6 @@ if [ "${ok[3]}" = 1 ] && ! grep -qF '&lt;b&gt;&amp;&quot;&#39;' "$out/first-3.bo
     status=1
 fi
 
-# wrk's latency figures come as 850.00us, 1.23ms, 2.05s or 1.50m; print them in ms.
-parse_wrk() {
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return v * 0.001
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /m$/)  return v * 60000
-            if (v ~ /s$/)  return v * 1000
-            return v + 0
-        }
-        /Requests\/sec:/            { rps = $2 }
-        $1 == "50%"                 { p50 = ms($2) }
-        $1 == "99%"                 { p99 = ms($2) }
-        /Non-2xx or 3xx responses:/ { bad += $NF }
-        /Socket errors:/            { for (i = 3; i <= NF; i += 2) { v = $(i + 1); sub(/,/, "", v); bad += v } }
-        END { if (rps == "") exit 1; printf "%s %.2f %.2f %d\n", rps, p50, p99, bad }
-    ' "$1"
-}
-
 mkdir -p "$out/wrk"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 for c in $conns; do
@@ -268,9 +252,6 @@ read -r _ query_max query_mean _ < <(children_rss "${responder_pids[1]}" | rss_s
 [ "$app_n" -gt 0 ] || { say "bench: no app workers found under pid ${app_master:-?} ($var/run/gongkai.pid)" >&2; status=1; }
 
 # ---- report ------------------------------------------------------------------------------
-ratio() { # a / b, or "-" when either is missing
-    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'
-}
 {
     say ""
     say "gongkai bench — $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n), $cores cores; wrk -t$threads -d${duration}s;"
