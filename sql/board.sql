@@ -40,54 +40,10 @@ FROM board_policies p JOIN departments d ON d.id = p.dept_id
 WHERE p.id = $1::bigint
 
 -- name: board_policy_page
--- The public policy page in one statement, one round trip instead of three
--- (docs/board.md "Benchmarks"). Rows come in parts, ordered by (part, seq):
---   0  the policy (none when there is no such policy):
---      id, title, doc_no, department, published (YYYY-MM-DD), body, 解读
---   1  its related documents, newest first: id, title, doc_no
---   2  page $2 of its published messages with their replies, newest first:
---      id, kind, rating (0: none), public body, posted, status, reply,
---      reply department, reply date. 21 rows: the 21st only says that there
---      is a next page. No total: a count reads every published message of
---      the policy, 5,000 on a popular one, to show 20; this reads 21
---      whatever the size.
--- Columns 2-10 are text; a part leaves the columns it does not use NULL.
-WITH pol AS (
-    SELECT p.id, p.title, p.doc_no, d.name AS dept, p.published_on, p.body,
-           p.interpretation
-    FROM board_policies p JOIN departments d ON d.id = p.dept_id
-    WHERE p.id = $1::bigint
-), rel AS (
-    SELECT p.id, p.title, p.doc_no,
-           row_number() OVER (ORDER BY p.published_on DESC, p.id) AS seq
-    FROM pol, board_policy_links l
-    JOIN board_policies p ON p.id = CASE WHEN l.policy_id = $1::bigint
-                                         THEN l.related_id ELSE l.policy_id END
-    WHERE l.policy_id = $1::bigint OR l.related_id = $1::bigint
-), msg AS (
-    SELECT m.id, m.kind, m.rating, m.body_public, m.created_at, m.status,
-           m.reply_body, m.reply_dept_id, m.replied_at
-    FROM board_messages m
-    WHERE m.policy_id = $1::bigint AND m.body_public IS NOT NULL
-      AND EXISTS (SELECT 1 FROM pol)
-    ORDER BY m.created_at DESC, m.id DESC
-    LIMIT 21 OFFSET ($2::integer - 1) * 20
-)
-SELECT 0 AS part, 0::bigint AS seq, id::text, title, doc_no, dept,
-       to_char(published_on, 'YYYY-MM-DD'), body, interpretation,
-       NULL::text, NULL::text
-FROM pol
-UNION ALL
-SELECT 1, seq, id::text, title, doc_no, NULL, NULL, NULL, NULL, NULL, NULL
-FROM rel
-UNION ALL
-SELECT 2, row_number() OVER (ORDER BY m.created_at DESC, m.id DESC),
-       m.id::text, m.kind, coalesce(m.rating, 0)::text, m.body_public,
-       to_char(m.created_at, 'YYYY-MM-DD HH24:MI'), m.status,
-       coalesce(m.reply_body, ''), coalesce(rd.name, ''),
-       coalesce(to_char(m.replied_at, 'YYYY-MM-DD'), '')
-FROM msg m LEFT JOIN departments rd ON rd.id = m.reply_dept_id
-ORDER BY part, seq
+-- The public policy page in one statement and one round trip: the policy,
+-- its related documents and a page of its published messages with their
+-- replies, in parts (schema/0071_board_policy_page.sql says which columns).
+SELECT * FROM board_policy_page($1::bigint, $2::integer)
 
 -- name: board_message_create
 -- A citizen's message; the trigger enforces the hourly limit (P0001
