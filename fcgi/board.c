@@ -887,16 +887,9 @@ board_me_section(struct req *r, struct html *h)
         html_close(h, "section");
         return;
     }
-    html_open(h, "table", "class", "list", "id", "my-messages", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"政策",     "类型",     "状态",
                                        "留言日期", "答复日期", "答复"};
-    for (size_t i = 0; i < 6; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "my-messages", NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -912,8 +905,7 @@ board_me_section(struct req *r, struct html *h)
         html_elem(h, "td", *db_get(res, i, 6) ? db_get(res, i, 6) : "—", NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     html_close(h, "section");
 }
 
@@ -1121,17 +1113,11 @@ board_stats_get(struct req *r)
     if (PQntuples(res) == 0)
         html_elem(h, "p", "本年度暂无留言。", NULL);
     else {
-        html_open(h, "table", "class", "list", "id", "board-stats", NULL);
-        html_open(h, "thead", NULL);
-        html_open(h, "tr", NULL);
         static const char *const cols[] = {
             "部门",  "月份", "收到", "已答复", "按时答复", "平均用时（工作日）",
             "满意度"};
-        for (size_t i = 0; i < 7; i++)
-            html_elem(h, "th", cols[i], "scope", "col", NULL);
-        html_close(h, "tr");
-        html_close(h, "thead");
-        html_open(h, "tbody", NULL);
+        page_table(h, "board-stats", NULL, cols,
+                   sizeof(cols) / sizeof(cols[0]));
         for (int i = 0; i < PQntuples(res); i++) {
             html_open(h, "tr", NULL);
             for (int c = 0; c < 6; c++)
@@ -1144,8 +1130,7 @@ board_stats_get(struct req *r)
                       NULL);
             html_close(h, "tr");
         }
-        html_close(h, "tbody");
-        html_close(h, "table");
+        page_table_end(h);
     }
     html_open(h, "p", NULL);
     html_elem(h, "a", "上一年", "href",

@@ -199,21 +199,13 @@ board_admin_messages_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "queue", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"编号", "政策",     "类型",
                                        "内容", "留言时间", "答复期限",
                                        "状态", "承办部门"};
-    for (size_t i = 0; i < 8; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "queue", NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < n; i++)
         queue_row(r, h, res, i);
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, db_getll(res, 0, 10));
     page_end(r, h);
 }
@@ -696,16 +688,9 @@ policies_page(struct req *r, struct form *f, int status)
     struct html *h = page_begin(r, "政策文件管理");
     policy_form(r, h, f, NULL);
     html_elem(h, "h2", is_admin(r) ? "全部政策文件" : "本部门的政策文件", NULL);
-    html_open(h, "table", "class", "list", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"标题", "文号", "部门", "发布日期",
                                        "留言数"};
-    for (size_t i = 0; i < 5; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, NULL, NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -721,8 +706,7 @@ policies_page(struct req *r, struct form *f, int status)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, PQntuples(res) ? db_getll(res, 0, 6) : 0);
     page_end(r, h);
     r->resp.status = status;

@@ -77,13 +77,7 @@ table_open(struct html *h, const char *id, const char *caption,
 {
     html_open(h, "table", "class", "list dash", "id", id, NULL);
     html_elem(h, "caption", caption, NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
-    for (size_t i = 0; i < n; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_thead(h, cols, n);
 }
 
 /* One row: a header cell and n data cells ("" shows as "—"). */
@@ -95,13 +89,6 @@ table_row(struct html *h, const char *head, const char *const *cells, size_t n)
     for (size_t i = 0; i < n; i++)
         html_elem(h, "td", cells[i][0] ? cells[i] : "—", NULL);
     html_close(h, "tr");
-}
-
-static void
-table_close(struct html *h)
-{
-    html_close(h, "tbody");
-    html_close(h, "table");
 }
 
 /* "87.5%" from a SQL rate text, "" stays "". */
@@ -203,7 +190,7 @@ board_section(struct req *r, struct html *h, const struct scope *s)
     for (int i = 0; i < 12; i++)
         board_row(r, h, res, i, month_names[i]);
     board_row(r, h, res, n - 1, "全年");
-    table_close(h);
+    page_table_end(h);
     html_close(h, "div");
     cols[0] = "部门";
     table_open(h, "t-board-depts", "各部门的答复情况（按现在负责的部门）", cols,
@@ -212,7 +199,7 @@ board_section(struct req *r, struct html *h, const struct scope *s)
         board_row(r, h, res, i, db_get(res, i, 2));
     if (n == 13)
         table_row(h, "暂无留言", (const char *const[]){""}, 0);
-    table_close(h);
+    page_table_end(h);
     return true;
 }
 
@@ -234,7 +221,7 @@ disclosure_outcomes(struct req *r, struct html *h, const struct scope *s)
     }
     if (PQntuples(o) == 0)
         table_row(h, "暂无办结的申请", (const char *const[]){""}, 0);
-    table_close(h);
+    page_table_end(h);
     return true;
 }
 
@@ -274,7 +261,7 @@ disclosure_section(struct req *r, struct html *h, const struct scope *s)
             arena_printf(r->a, "%lld", v[3]), ratio(r, v[3], v[2])};
         table_row(h, i < 12 ? month_names[i] : "全年", cells, 4);
     }
-    table_close(h);
+    page_table_end(h);
     html_close(h, "div");
     return disclosure_outcomes(r, h, s);
 }
@@ -301,7 +288,7 @@ om_table(struct req *r, struct html *h, PGresult *a)
                            arena_printf(r->a, "%lld", tot[1]),
                            arena_printf(r->a, "%lld", tot[2]), ""};
     table_row(h, "合计", cells, 5);
-    table_close(h);
+    page_table_end(h);
 }
 
 static bool

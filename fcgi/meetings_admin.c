@@ -160,17 +160,10 @@ meetings_admin_list_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "admin-meetings", NULL);
-    html_elem(h, "caption", "本部门的会议（管理员可见全部）", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"议题",     "部门",      "会议时间",
                                        "报名截止", "报名/待审", "进度"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "admin-meetings", "本部门的会议（管理员可见全部）", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < n; i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -187,8 +180,7 @@ meetings_admin_list_get(struct req *r)
         html_elem(h, "td", state_label(db_get(res, i, 7)), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, db_getll(res, 0, 8));
     page_end(r, h);
 }
@@ -424,17 +416,11 @@ applications_table(struct req *r, struct html *h, const struct meeting *m)
         html_elem(h, "p", "还没有人报名。", NULL);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "admin-applications", NULL);
-    html_elem(h, "caption", "报名者（电话已隐去部分，点姓名查看和审核）", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {
         "编号", "姓名", "电话", "街道（镇）", "类别", "与议题的关系", "状态"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "admin-applications",
+               "报名者（电话已隐去部分，点姓名查看和审核）", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", "data-application", db_get(res, i, 0), NULL);
         html_elem(h, "td", db_get(res, i, 0), NULL);
@@ -452,8 +438,7 @@ applications_table(struct req *r, struct html *h, const struct meeting *m)
                   "data-status", db_get(res, i, 6), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
 }
 
 static const struct field f_seed = {

@@ -633,17 +633,10 @@ om_ranking_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "ranking", NULL);
-    html_elem(h, "caption", "按得票多少排列，票数相同名次相同", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"名次", "活动", "主办部门", "日期",
                                        "票数"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "ranking", "按得票多少排列，票数相同名次相同", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_elem(h, "td", db_get(res, i, 0), NULL);
@@ -656,8 +649,7 @@ om_ranking_get(struct req *r)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_end(r, h);
 }
 

@@ -141,6 +141,35 @@ page_fact(struct html *h, const char *label, const char *value, const char *id)
 }
 
 void
+page_thead(struct html *h, const char *const *cols, size_t n)
+{
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    for (size_t i = 0; i < n; i++)
+        html_elem(h, "th", cols[i], "scope", "col", NULL);
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+}
+
+void
+page_table(struct html *h, const char *id, const char *caption,
+           const char *const *cols, size_t n)
+{
+    html_open(h, "table", "class", "list", "id", id, NULL);
+    if (caption != NULL)
+        html_elem(h, "caption", caption, NULL);
+    page_thead(h, cols, n);
+}
+
+void
+page_table_end(struct html *h)
+{
+    html_close(h, "tbody");
+    html_close(h, "table");
+}
+
+void
 page_fail(struct req *r)
 {
     if (r->db_down)

@@ -20,6 +20,14 @@ bool page_large(const struct req *r);
 /* One <dt>label</dt><dd id="id">value</dd> row of a <dl class="facts">. */
 void page_fact(struct html *h, const char *label, const char *value,
                const char *id);
+/* The head of a list table: <thead> with one row of column names
+ * (scope="col"), then <tbody> is opened for the caller's rows. */
+void page_thead(struct html *h, const char *const *cols, size_t n);
+/* <table class="list"> with id (NULL: none), a <caption> (NULL: none) and
+ * page_thead(); page_table_end() closes <tbody> and <table>. */
+void page_table(struct html *h, const char *id, const char *caption,
+                const char *const *cols, size_t n);
+void page_table_end(struct html *h);
 /* A failed statement that was not a lost connection (then the dispatcher
  * answers 503): roll back and answer 500 with a plain message. */
 void page_fail(struct req *r);
