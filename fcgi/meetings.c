@@ -122,21 +122,6 @@ meeting_quota_label(const char *q)
     return LABEL(tab, q);
 }
 
-const char *
-meeting_mask_name(struct arena *a, const char *name)
-{
-    /* The first character (UTF-8 sequence) and one star per other one. */
-    size_t first = 1;
-    while (name[first] != '\0' && ((unsigned char)name[first] & 0xc0) == 0x80)
-        first++;
-    size_t rest = valid_chars(name + first);
-    char *out = arena_alloc(a, first + rest + 1);
-    memcpy(out, name, first);
-    memset(out + first, '*', rest);
-    out[first + rest] = '\0';
-    return out;
-}
-
 void
 meeting_facts(struct html *h, const struct meeting *m)
 {
