@@ -141,22 +141,6 @@ dept_filter(struct req *r)
 }
 
 static void
-dept_select(struct req *r, struct html *h, const char *cur)
-{
-    PGresult *res = DBQ0(r, STMT_dept_list);
-    html_open(h, "div", "class", "field", NULL);
-    html_elem(h, "label", "发布部门", "for", "f-dept", NULL);
-    html_open(h, "select", "id", "f-dept", "name", "dept", NULL);
-    html_elem(h, "option", "全部部门", "value", "", NULL);
-    for (int i = 0; res && i < PQntuples(res); i++)
-        html_elem(h, "option", db_get(res, i, 2), "value", db_get(res, i, 1),
-                  "selected", strcmp(cur, db_get(res, i, 1)) == 0 ? "" : NULL,
-                  NULL);
-    html_close(h, "select");
-    html_close(h, "div");
-}
-
-static void
 search_form(struct req *r, struct html *h, const char *q, const char *dept)
 {
     html_open(h, "form", "method", "get", "action", "/policies", "class",
@@ -168,7 +152,9 @@ search_form(struct req *r, struct html *h, const char *q, const char *dept)
     html_void(h, "input", "id", "f-q", "name", "q", "type", "search", "value",
               q, "maxlength", "50", "aria-describedby", "f-q-hint", NULL);
     html_close(h, "div");
-    dept_select(r, h, dept);
+    static const struct dept_pick pick = {"dept", "发布部门", DEPT_CODE,
+                                          "全部部门", ""};
+    page_dept_filter(r, h, &pick, dept);
     form_submit(h, "搜索");
     html_close(h, "form");
 }

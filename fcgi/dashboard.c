@@ -25,16 +25,6 @@ struct scope {
     const char *dept_name; /* NULL for the whole district */
 };
 
-static int
-this_year(void)
-{
-    /* Asia/Shanghai has no daylight saving: UTC+8 all year. */
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return tm.tm_year + 1900;
-}
-
 /* A whole number in [lo, hi] or dflt. */
 static int
 int_param(const char *s, int lo, int hi, int dflt)
@@ -50,7 +40,7 @@ static bool
 scope_init(struct req *r, struct scope *s)
 {
     struct user *u = req_user(r);
-    s->year = int_param(req_query(r, "year"), 2000, 2100, this_year());
+    s->year = int_param(req_query(r, "year"), 2000, 2100, req_year(r));
     s->dept = u->role == ROLE_ADMIN
                   ? int_param(req_query(r, "dept"), 0, 1000000, 0)
                   : (int)u->dept;
@@ -338,7 +328,7 @@ filters(struct req *r, struct html *h, const struct scope *s)
     html_open(h, "div", "class", "field", NULL);
     html_elem(h, "label", "年份", "for", "f-year", NULL);
     html_open(h, "select", "id", "f-year", "name", "year", NULL);
-    int cur = this_year();
+    int cur = req_year(r);
     int lo = s->year < cur - 3 ? s->year : cur - 3;
     int hi = s->year > cur ? s->year : cur;
     for (int y = hi; y >= lo; y--)
@@ -347,19 +337,9 @@ filters(struct req *r, struct html *h, const struct scope *s)
                   y == s->year ? "" : NULL, NULL);
     html_close(h, "select");
     html_close(h, "div");
-    if (u->role == ROLE_ADMIN) {
-        PGresult *d = DBQ0(r, STMT_dept_list);
-        html_open(h, "div", "class", "field", NULL);
-        html_elem(h, "label", "部门", "for", "f-dept", NULL);
-        html_open(h, "select", "id", "f-dept", "name", "dept", NULL);
-        html_elem(h, "option", "全区", "value", "0", NULL);
-        for (int i = 0; d != NULL && i < PQntuples(d); i++)
-            html_elem(h, "option", db_get(d, i, 2), "value", db_get(d, i, 0),
-                      "selected", db_getll(d, i, 0) == s->dept ? "" : NULL,
-                      NULL);
-        html_close(h, "select");
-        html_close(h, "div");
-    }
+    static const struct dept_pick pick = {"dept", "部门", DEPT_ID, "全区", "0"};
+    if (u->role == ROLE_ADMIN)
+        page_dept_filter(r, h, &pick, s->dept_s);
     html_elem(h, "button", "查看", "type", "submit", NULL);
     html_close(h, "form");
 }

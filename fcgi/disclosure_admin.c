@@ -95,18 +95,10 @@ queue_filters(struct req *r, struct html *h, const char *state, int dept,
                   NULL);
     html_close(h, "select");
     html_close(h, "div");
-    if (is_admin(r)) {
-        PGresult *d = DBQ0(r, STMT_dept_list);
-        html_open(h, "div", "class", "field", NULL);
-        html_elem(h, "label", "承办部门", "for", "f-dept", NULL);
-        html_open(h, "select", "id", "f-dept", "name", "dept", NULL);
-        html_elem(h, "option", "全部部门", "value", "", NULL);
-        for (int i = 0; d != NULL && i < PQntuples(d); i++)
-            html_elem(h, "option", db_get(d, i, 2), "value", db_get(d, i, 0),
-                      "selected", db_getll(d, i, 0) == dept ? "" : NULL, NULL);
-        html_close(h, "select");
-        html_close(h, "div");
-    }
+    static const struct dept_pick pick = {"dept", "承办部门", DEPT_ID,
+                                          "全部部门", ""};
+    if (is_admin(r))
+        page_dept_filter(r, h, &pick, itoa_a(r, dept));
     html_open(h, "div", "class", "field choice", NULL);
     html_void(h, "input", "type", "checkbox", "id", "f-overdue", "name",
               "overdue", "value", "1", "checked", overdue ? "" : NULL, NULL);

@@ -351,14 +351,10 @@ dapply_store(struct req *r, const struct dapplicant *ap, const char *channel,
 static void
 dept_select(struct req *r, struct form *f, struct html *h)
 {
-    PGresult *res = DBQ0(r, STMT_dept_list);
-    int n = res ? PQntuples(res) : 0;
-    struct choice *c = arena_alloc(r->a, sizeof(*c) * (size_t)(n + 1));
-    for (int i = 0; i < n; i++) {
-        c[i].value = db_get(res, i, 0);
-        c[i].label = db_get(res, i, 2);
-    }
-    form_select(f, h, &f_dept, c, (size_t)n, "");
+    /* every department; a failed statement leaves an empty list */
+    size_t n = 0;
+    struct choice *c = page_dept_choices(r, DEPT_ID, false, &n, NULL);
+    form_select(f, h, &f_dept, c, n, "");
 }
 
 void

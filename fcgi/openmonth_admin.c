@@ -148,22 +148,12 @@ static const struct field f_vuntil = {"vote_until",
 static void
 new_form(struct req *r, struct form *f, int status)
 {
-    PGresult *depts = DBQ0(r, STMT_dept_list);
-    if (depts == NULL) {
-        page_fail(r);
-        return;
-    }
-    struct user *u = req_user(r);
-    int n = PQntuples(depts);
-    struct choice *ch = arena_alloc(r->a, sizeof(*ch) * (size_t)(n ? n : 1));
     size_t k = 0;
     const char *mine = NULL;
-    for (int i = 0; i < n; i++) {
-        bool own = db_getll(depts, i, 0) == u->dept;
-        if (own)
-            mine = db_get(depts, i, 1);
-        if (u->role == ROLE_ADMIN || own)
-            ch[k++] = (struct choice){db_get(depts, i, 1), db_get(depts, i, 2)};
+    struct choice *ch = page_dept_choices(r, DEPT_CODE, true, &k, &mine);
+    if (ch == NULL) {
+        page_fail(r);
+        return;
     }
     struct html *h = page_begin(r, "发布开放活动");
     form_open(f, h, "/admin/open-month", false);
