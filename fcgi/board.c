@@ -142,22 +142,6 @@ dept_filter(struct req *r)
 }
 
 static void
-dept_select(struct req *r, struct html *h, const char *cur)
-{
-    PGresult *res = DBQ0(r, STMT_dept_list);
-    html_open(h, "div", "class", "field", NULL);
-    html_elem(h, "label", "发布部门", "for", "f-dept", NULL);
-    html_open(h, "select", "id", "f-dept", "name", "dept", NULL);
-    html_elem(h, "option", "全部部门", "value", "", NULL);
-    for (int i = 0; res && i < PQntuples(res); i++)
-        html_elem(h, "option", db_get(res, i, 2), "value", db_get(res, i, 1),
-                  "selected", strcmp(cur, db_get(res, i, 1)) == 0 ? "" : NULL,
-                  NULL);
-    html_close(h, "select");
-    html_close(h, "div");
-}
-
-static void
 search_form(struct req *r, struct html *h, const char *q, const char *dept)
 {
     html_open(h, "form", "method", "get", "action", "/policies", "class",
@@ -169,7 +153,9 @@ search_form(struct req *r, struct html *h, const char *q, const char *dept)
     html_void(h, "input", "id", "f-q", "name", "q", "type", "search", "value",
               q, "maxlength", "50", "aria-describedby", "f-q-hint", NULL);
     html_close(h, "div");
-    dept_select(r, h, dept);
+    static const struct dept_pick pick = {"dept", "发布部门", DEPT_CODE,
+                                          "全部部门", ""};
+    page_dept_filter(r, h, &pick, dept);
     form_submit(h, "搜索");
     html_close(h, "form");
 }
@@ -926,16 +912,9 @@ board_me_section(struct req *r, struct html *h)
         html_close(h, "section");
         return;
     }
-    html_open(h, "table", "class", "list", "id", "my-messages", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"政策",     "类型",     "状态",
                                        "留言日期", "答复日期", "答复"};
-    for (size_t i = 0; i < 6; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "my-messages", NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -951,8 +930,7 @@ board_me_section(struct req *r, struct html *h)
         html_elem(h, "td", *db_get(res, i, 6) ? db_get(res, i, 6) : "—", NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     html_close(h, "section");
 }
 
@@ -1160,17 +1138,11 @@ board_stats_get(struct req *r)
     if (PQntuples(res) == 0)
         html_elem(h, "p", "本年度暂无留言。", NULL);
     else {
-        html_open(h, "table", "class", "list", "id", "board-stats", NULL);
-        html_open(h, "thead", NULL);
-        html_open(h, "tr", NULL);
         static const char *const cols[] = {
             "部门",  "月份", "收到", "已答复", "按时答复", "平均用时（工作日）",
             "满意度"};
-        for (size_t i = 0; i < 7; i++)
-            html_elem(h, "th", cols[i], "scope", "col", NULL);
-        html_close(h, "tr");
-        html_close(h, "thead");
-        html_open(h, "tbody", NULL);
+        page_table(h, "board-stats", NULL, cols,
+                   sizeof(cols) / sizeof(cols[0]));
         for (int i = 0; i < PQntuples(res); i++) {
             html_open(h, "tr", NULL);
             for (int c = 0; c < 6; c++)
@@ -1183,8 +1155,7 @@ board_stats_get(struct req *r)
                       NULL);
             html_close(h, "tr");
         }
-        html_close(h, "tbody");
-        html_close(h, "table");
+        page_table_end(h);
     }
     html_open(h, "p", NULL);
     html_elem(h, "a", "上一年", "href",

@@ -44,27 +44,6 @@ text_field(struct req *r, struct form *f, const char *name, size_t max,
     return t;
 }
 
-/* Opens the transaction of a staff form and claims its form_id. false when
- * the request is answered already: a database failure, or a form sent
- * again (the first answer's 303 once more). candidate for page.c */
-static bool
-tx_once(struct req *r)
-{
-    const char *prior;
-    if (db_begin(r) != 0) {
-        page_fail(r);
-        return false;
-    }
-    int once = form_once(r, &prior);
-    if (once < 0)
-        page_fail(r);
-    else if (once == 0) {
-        db_rollback(r);
-        resp_redirect(r, prior);
-    }
-    return once == 1;
-}
-
 /* ---- the queue ---- */
 
 static const struct choice statuses[] = {
@@ -86,21 +65,13 @@ status_filter(struct req *r)
     return "open";
 }
 
-static void
-dept_options(struct req *r, struct html *h, const char *name, const char *cur,
-             const char *any)
-{
-    PGresult *res = DBQ0(r, STMT_dept_list);
-    html_open(h, "select", "id", arena_printf(r->a, "f-%s", name), "name", name,
-              NULL);
-    if (any != NULL)
-        html_elem(h, "option", any, "value", "", NULL);
-    for (int i = 0; res && i < PQntuples(res); i++)
-        html_elem(h, "option", db_get(res, i, 2), "value", db_get(res, i, 1),
-                  "selected", strcmp(cur, db_get(res, i, 1)) == 0 ? "" : NULL,
-                  NULL);
-    html_close(h, "select");
-}
+/* The department fields: they send the department's code. */
+static const struct dept_pick pick_filter = {"dept", "承办部门", DEPT_CODE,
+                                             "全部部门", ""};
+static const struct dept_pick pick_to = {"to_dept", NULL, DEPT_CODE, "请选择",
+                                         ""};
+static const struct dept_pick pick_policy = {"dept", NULL, DEPT_CODE, "请选择",
+                                             ""};
 
 static void
 queue_filters(struct req *r, struct html *h, const char *status,
@@ -117,12 +88,8 @@ queue_filters(struct req *r, struct html *h, const char *status,
                   strcmp(status, statuses[i].value) == 0 ? "" : NULL, NULL);
     html_close(h, "select");
     html_close(h, "div");
-    if (is_admin(r)) {
-        html_open(h, "div", "class", "field", NULL);
-        html_elem(h, "label", "承办部门", "for", "f-dept", NULL);
-        dept_options(r, h, "dept", dept, "全部部门");
-        html_close(h, "div");
-    }
+    if (is_admin(r))
+        page_dept_filter(r, h, &pick_filter, dept);
     html_open(h, "div", "class", "field", NULL);
     html_elem(h, "label", "留言内容包含", "for", "f-q", NULL);
     html_void(h, "input", "id", "f-q", "name", "q", "type", "search", "value",
@@ -199,21 +166,13 @@ board_admin_messages_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "queue", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"编号", "政策",     "类型",
                                        "内容", "留言时间", "答复期限",
                                        "状态", "承办部门"};
-    for (size_t i = 0; i < 8; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "queue", NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < n; i++)
         queue_row(r, h, res, i);
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, db_getll(res, 0, 10));
     page_end(r, h);
 }
@@ -337,7 +296,7 @@ transfer_form(struct req *r, struct html *h, struct form *f, const char *mid)
               NULL);
     if (err)
         html_elem(h, "p", err, "class", "error", "id", "f-to_dept-error", NULL);
-    dept_options(r, h, "to_dept", form_value(f, "to_dept"), "请选择");
+    page_dept_options(r, h, &pick_to, form_value(f, "to_dept"));
     html_close(h, "div");
     static const struct field f_note = {"note", "转办原因", "textarea", NULL,
                                         NULL,   true,       REASON_MAX};
@@ -672,7 +631,7 @@ policy_form(struct req *r, struct html *h, struct form *f, const char *action)
     if (err)
         html_elem(h, "p", err, "class", "error", "id", "f-dept-error", NULL);
     const char *cur = form_value(f, "dept");
-    dept_options(r, h, "dept", *cur ? cur : "", "请选择");
+    page_dept_options(r, h, &pick_policy, *cur ? cur : "");
     html_close(h, "div");
     form_field(f, h, &f_date);
     form_field(f, h, &f_pbody);
@@ -696,16 +655,9 @@ policies_page(struct req *r, struct form *f, int status)
     struct html *h = page_begin(r, "政策文件管理");
     policy_form(r, h, f, NULL);
     html_elem(h, "h2", is_admin(r) ? "全部政策文件" : "本部门的政策文件", NULL);
-    html_open(h, "table", "class", "list", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"标题", "文号", "部门", "发布日期",
                                        "留言数"};
-    for (size_t i = 0; i < 5; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, NULL, NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -721,8 +673,7 @@ policies_page(struct req *r, struct form *f, int status)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, PQntuples(res) ? db_getll(res, 0, 6) : 0);
     page_end(r, h);
     r->resp.status = status;
@@ -770,7 +721,7 @@ board_admin_policies_post(struct req *r)
         policies_page(r, &f, 422);
         return;
     }
-    if (!tx_once(r))
+    if (form_once_tx(r) != 1)
         return;
     PGresult *res = DBQ(r, STMT_board_policy_create, p.title, p.doc_no, p.dept,
                         p.date, p.body, p.interp);
@@ -1040,7 +991,7 @@ board_admin_faq_post(struct req *r)
         faq_page(r, &f, 422);
         return;
     }
-    if (!tx_once(r))
+    if (form_once_tx(r) != 1)
         return;
     PGresult *res = DBQ(r, STMT_board_faq_create, q, a, pid, mid,
                         num(r, r->user->dept), num(r, r->user->id));
@@ -1161,7 +1112,7 @@ board_admin_faq_edit_get(struct req *r)
 static PGresult *
 faq_change_begin(struct req *r)
 {
-    return tx_once(r) ? load_faq(r, board_arg(r, 0)) : NULL;
+    return form_once_tx(r) == 1 ? load_faq(r, board_arg(r, 0)) : NULL;
 }
 
 /* res: the UPDATE or DELETE ... RETURNING; audit, commit, 303 to `to`. */

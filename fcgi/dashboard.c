@@ -25,16 +25,6 @@ struct scope {
     const char *dept_name; /* NULL for the whole district */
 };
 
-static int
-this_year(void)
-{
-    /* Asia/Shanghai has no daylight saving: UTC+8 all year. */
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return tm.tm_year + 1900;
-}
-
 /* A whole number in [lo, hi] or dflt. */
 static int
 int_param(const char *s, int lo, int hi, int dflt)
@@ -50,7 +40,7 @@ static bool
 scope_init(struct req *r, struct scope *s)
 {
     struct user *u = req_user(r);
-    s->year = int_param(req_query(r, "year"), 2000, 2100, this_year());
+    s->year = int_param(req_query(r, "year"), 2000, 2100, req_year(r));
     s->dept = u->role == ROLE_ADMIN
                   ? int_param(req_query(r, "dept"), 0, 1000000, 0)
                   : (int)u->dept;
@@ -77,13 +67,7 @@ table_open(struct html *h, const char *id, const char *caption,
 {
     html_open(h, "table", "class", "list dash", "id", id, NULL);
     html_elem(h, "caption", caption, NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
-    for (size_t i = 0; i < n; i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_thead(h, cols, n);
 }
 
 /* One row: a header cell and n data cells ("" shows as "—"). */
@@ -95,13 +79,6 @@ table_row(struct html *h, const char *head, const char *const *cells, size_t n)
     for (size_t i = 0; i < n; i++)
         html_elem(h, "td", cells[i][0] ? cells[i] : "—", NULL);
     html_close(h, "tr");
-}
-
-static void
-table_close(struct html *h)
-{
-    html_close(h, "tbody");
-    html_close(h, "table");
 }
 
 /* "87.5%" from a SQL rate text, "" stays "". */
@@ -203,7 +180,7 @@ board_section(struct req *r, struct html *h, const struct scope *s)
     for (int i = 0; i < 12; i++)
         board_row(r, h, res, i, month_names[i]);
     board_row(r, h, res, n - 1, "全年");
-    table_close(h);
+    page_table_end(h);
     html_close(h, "div");
     cols[0] = "部门";
     table_open(h, "t-board-depts", "各部门的答复情况（按现在负责的部门）", cols,
@@ -212,7 +189,7 @@ board_section(struct req *r, struct html *h, const struct scope *s)
         board_row(r, h, res, i, db_get(res, i, 2));
     if (n == 13)
         table_row(h, "暂无留言", (const char *const[]){""}, 0);
-    table_close(h);
+    page_table_end(h);
     return true;
 }
 
@@ -234,7 +211,7 @@ disclosure_outcomes(struct req *r, struct html *h, const struct scope *s)
     }
     if (PQntuples(o) == 0)
         table_row(h, "暂无办结的申请", (const char *const[]){""}, 0);
-    table_close(h);
+    page_table_end(h);
     return true;
 }
 
@@ -274,7 +251,7 @@ disclosure_section(struct req *r, struct html *h, const struct scope *s)
             arena_printf(r->a, "%lld", v[3]), ratio(r, v[3], v[2])};
         table_row(h, i < 12 ? month_names[i] : "全年", cells, 4);
     }
-    table_close(h);
+    page_table_end(h);
     html_close(h, "div");
     return disclosure_outcomes(r, h, s);
 }
@@ -301,7 +278,7 @@ om_table(struct req *r, struct html *h, PGresult *a)
                            arena_printf(r->a, "%lld", tot[1]),
                            arena_printf(r->a, "%lld", tot[2]), ""};
     table_row(h, "合计", cells, 5);
-    table_close(h);
+    page_table_end(h);
 }
 
 static bool
@@ -351,7 +328,7 @@ filters(struct req *r, struct html *h, const struct scope *s)
     html_open(h, "div", "class", "field", NULL);
     html_elem(h, "label", "年份", "for", "f-year", NULL);
     html_open(h, "select", "id", "f-year", "name", "year", NULL);
-    int cur = this_year();
+    int cur = req_year(r);
     int lo = s->year < cur - 3 ? s->year : cur - 3;
     int hi = s->year > cur ? s->year : cur;
     for (int y = hi; y >= lo; y--)
@@ -360,19 +337,9 @@ filters(struct req *r, struct html *h, const struct scope *s)
                   y == s->year ? "" : NULL, NULL);
     html_close(h, "select");
     html_close(h, "div");
-    if (u->role == ROLE_ADMIN) {
-        PGresult *d = DBQ0(r, STMT_dept_list);
-        html_open(h, "div", "class", "field", NULL);
-        html_elem(h, "label", "部门", "for", "f-dept", NULL);
-        html_open(h, "select", "id", "f-dept", "name", "dept", NULL);
-        html_elem(h, "option", "全区", "value", "0", NULL);
-        for (int i = 0; d != NULL && i < PQntuples(d); i++)
-            html_elem(h, "option", db_get(d, i, 2), "value", db_get(d, i, 0),
-                      "selected", db_getll(d, i, 0) == s->dept ? "" : NULL,
-                      NULL);
-        html_close(h, "select");
-        html_close(h, "div");
-    }
+    static const struct dept_pick pick = {"dept", "部门", DEPT_ID, "全区", "0"};
+    if (u->role == ROLE_ADMIN)
+        page_dept_filter(r, h, &pick, s->dept_s);
     html_elem(h, "button", "查看", "type", "submit", NULL);
     html_close(h, "form");
 }

@@ -95,18 +95,10 @@ queue_filters(struct req *r, struct html *h, const char *state, int dept,
                   NULL);
     html_close(h, "select");
     html_close(h, "div");
-    if (is_admin(r)) {
-        PGresult *d = DBQ0(r, STMT_dept_list);
-        html_open(h, "div", "class", "field", NULL);
-        html_elem(h, "label", "承办部门", "for", "f-dept", NULL);
-        html_open(h, "select", "id", "f-dept", "name", "dept", NULL);
-        html_elem(h, "option", "全部部门", "value", "", NULL);
-        for (int i = 0; d != NULL && i < PQntuples(d); i++)
-            html_elem(h, "option", db_get(d, i, 2), "value", db_get(d, i, 0),
-                      "selected", db_getll(d, i, 0) == dept ? "" : NULL, NULL);
-        html_close(h, "select");
-        html_close(h, "div");
-    }
+    static const struct dept_pick pick = {"dept", "承办部门", DEPT_ID,
+                                          "全部部门", ""};
+    if (is_admin(r))
+        page_dept_filter(r, h, &pick, itoa_a(r, dept));
     html_open(h, "div", "class", "field choice", NULL);
     html_void(h, "input", "type", "checkbox", "id", "f-overdue", "name",
               "overdue", "value", "1", "checked", overdue ? "" : NULL, NULL);
@@ -119,18 +111,11 @@ queue_filters(struct req *r, struct html *h, const char *state, int dept,
 static void
 queue_table(struct req *r, struct html *h, PGresult *res)
 {
-    html_open(h, "table", "class", "list", "id", "disclosure-queue", NULL);
-    html_elem(h, "caption", "按答复期限排列，已超期的在最前", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"申请编号", "收到日期", "申请人",
                                        "联系电话", "承办部门", "状态",
                                        "答复期限"};
-    for (size_t i = 0; i < N(cols); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "disclosure-queue", "按答复期限排列，已超期的在最前", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         bool late = strcmp(db_get(res, i, 7), "t") == 0;
         html_open(h, "tr", "class", late ? "overdue" : NULL, NULL);
@@ -151,8 +136,7 @@ queue_table(struct req *r, struct html *h, PGresult *res)
         html_close(h, "td");
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
 }
 
 void

@@ -351,14 +351,10 @@ dapply_store(struct req *r, const struct dapplicant *ap, const char *channel,
 static void
 dept_select(struct req *r, struct form *f, struct html *h)
 {
-    PGresult *res = DBQ0(r, STMT_dept_list);
-    int n = res ? PQntuples(res) : 0;
-    struct choice *c = arena_alloc(r->a, sizeof(*c) * (size_t)(n + 1));
-    for (int i = 0; i < n; i++) {
-        c[i].value = db_get(res, i, 0);
-        c[i].label = db_get(res, i, 2);
-    }
-    form_select(f, h, &f_dept, c, (size_t)n, "");
+    /* every department; a failed statement leaves an empty list */
+    size_t n = 0;
+    struct choice *c = page_dept_choices(r, DEPT_ID, false, &n, NULL);
+    form_select(f, h, &f_dept, c, n, "");
 }
 
 void
@@ -948,16 +944,9 @@ disclosure_me_section(struct req *r, struct html *h)
         html_close(h, "section");
         return;
     }
-    html_open(h, "table", "class", "list", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"申请编号", "所需信息", "收到日期",
                                        "状态", "答复期限"};
-    for (size_t i = 0; i < N(cols); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, NULL, NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", "class", "me-disclosure-row", NULL);
         html_elem(h, "td", db_get(res, i, 0), NULL);
@@ -967,8 +956,7 @@ disclosure_me_section(struct req *r, struct html *h)
         html_elem(h, "td", db_get(res, i, 3), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     html_elem(h, "p",
               "查看办理过程请使用申请编号和查询码在“申请查询”页面查询。",
               "class", "hint", NULL);

@@ -35,23 +35,16 @@ calendar_page(struct req *r, struct form *f, int status)
               "答复期限按工作日计算：周末和法定节假日不计，调休上班日计入。"
               "每年国务院办公厅公布下一年节假日安排后，请在这里载入。",
               "class", "lead", NULL);
-    html_open(h, "table", "class", "list", "id", "calendar-years", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
-    html_elem(h, "th", "年度", "scope", "col", NULL);
-    html_elem(h, "th", "工作日放假天数", "scope", "col", NULL);
-    html_elem(h, "th", "调休上班天数", "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    static const char *const cols[] = {"年度", "工作日放假天数",
+                                       "调休上班天数"};
+    page_table(h, "calendar-years", NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         for (int c = 0; c < 3; c++)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     html_elem(h, "h2", "载入下一年", NULL);
     form_open(f, h, "/admin/disclosure/calendar", false);
     form_field(f, h, &f_year);

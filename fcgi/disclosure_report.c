@@ -269,14 +269,9 @@ void
 disclosure_report_get(struct req *r)
 {
     struct user *u = req_user(r);
-    long year = 0, dept = 0;
-    const char *y = req_query(r, "year"), *d = req_query(r, "dept");
+    long year = req_year_param(r), dept = 0;
+    const char *d = req_query(r, "dept");
     const char *fmt = req_query(r, "format");
-    time_t now = (time_t)r->now + 8 * 3600; /* Asia/Shanghai, no DST */
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    if (y == NULL || !valid_int(y, 2000, 2100, &year))
-        year = tm.tm_year + 1900;
     if (d != NULL && *d && !valid_int(d, 1, 100000, &dept))
         dept = 0;
     if (u->role != ROLE_ADMIN)

@@ -122,21 +122,6 @@ meeting_quota_label(const char *q)
     return LABEL(tab, q);
 }
 
-const char *
-meeting_mask_name(struct arena *a, const char *name)
-{
-    /* The first character (UTF-8 sequence) and one star per other one. */
-    size_t first = 1;
-    while (name[first] != '\0' && ((unsigned char)name[first] & 0xc0) == 0x80)
-        first++;
-    size_t rest = valid_chars(name + first);
-    char *out = arena_alloc(a, first + rest + 1);
-    memcpy(out, name, first);
-    memset(out + first, '*', rest);
-    out[first + rest] = '\0';
-    return out;
-}
-
 void
 meeting_facts(struct html *h, const struct meeting *m)
 {
@@ -165,18 +150,11 @@ meeting_facts(struct html *h, const struct meeting *m)
 static void
 seats_table(struct html *h, PGresult *res)
 {
-    html_open(h, "table", "class", "list", "id", "meeting-representatives",
-              NULL);
-    html_elem(h, "caption", "抽选产生的列席代表（已隐去部分信息）", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"席位", "类别", "姓名", "电话",
                                        "街道（镇）"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "meeting-representatives",
+               "抽选产生的列席代表（已隐去部分信息）", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_elem(h, "td", db_get(res, i, 0), NULL);
@@ -186,8 +164,7 @@ seats_table(struct html *h, PGresult *res)
         html_elem(h, "td", db_get(res, i, 4), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
 }
 
 static void
@@ -479,17 +456,10 @@ worked_example(struct req *r, struct html *h, const char *body,
     html_text(h, "第 0 块 = SHA-256（种子 + 0000000000000000）= ");
     html_elem(h, "code", hex, "id", "draw-block0", NULL);
     html_close(h, "p");
-    html_open(h, "table", "class", "list", "id", "draw-trace", NULL);
-    html_elem(h, "caption", "逐席演算", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {
         "席位", "轮次", "候选人数 m", "x", "j = x mod m", "抽中（报名编号）"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "draw-trace", "逐席演算", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (size_t i = 0; i < k; i++) {
         html_open(h, "tr", NULL);
         html_elem(h, "td", arena_printf(r->a, "%zu", i + 1), NULL);
@@ -504,8 +474,7 @@ worked_example(struct req *r, struct html *h, const char *body,
         html_elem(h, "td", arena_printf(r->a, "%lld", p[i].aid), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
 }
 
 static void

@@ -84,9 +84,6 @@ const char *meeting_quota_label(const char *q);
 void meeting_facts(struct html *h, const struct meeting *m);
 /* The selected representatives (masked) and the feedback, as published. */
 void meeting_results(struct req *r, struct html *h, const struct meeting *m);
-/* "张**": the first character and a star for each other one.
- * candidate for valid.c */
-const char *meeting_mask_name(struct arena *a, const char *name);
 /* Decimal of an id, in the arena. */
 const char *meeting_num(struct req *r, long long v);
 

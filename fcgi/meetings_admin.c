@@ -18,18 +18,6 @@
 
 /* ---- helpers ---- */
 
-/* The current time in Asia/Shanghai (UTC+8, no daylight saving) as
- * "YYYY-MM-DD HH:MM", to compare with submitted times.
- * candidate for valid.c */
-static void
-now_shanghai(struct req *r, char out[17])
-{
-    time_t t = (time_t)r->now + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
-}
-
 /* The meeting of r->args[0] if this staff member may act on it. */
 static struct meeting *
 staff_meeting(struct req *r)
@@ -58,24 +46,6 @@ conflict(struct req *r, const struct meeting *m, const char *msg)
     html_close(h, "p");
     page_end(r, h);
     r->resp.status = 409;
-}
-
-/* Opens the transaction and claims the form_id: 1 go on, 0 repeated
- * (redirected), -1 failed (answered). */
-static int
-tx_once(struct req *r)
-{
-    const char *prior;
-    if (db_begin(r) != 0) {
-        page_fail(r);
-        return -1;
-    }
-    int once = form_once(r, &prior);
-    if (once < 0)
-        page_fail(r);
-    if (once == 0)
-        resp_redirect(r, prior);
-    return once;
 }
 
 /* Audit, remember the answer, commit, redirect. */
@@ -160,17 +130,10 @@ meetings_admin_list_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "admin-meetings", NULL);
-    html_elem(h, "caption", "本部门的会议（管理员可见全部）", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"议题",     "部门",      "会议时间",
                                        "报名截止", "报名/待审", "进度"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "admin-meetings", "本部门的会议（管理员可见全部）", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < n; i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -187,8 +150,7 @@ meetings_admin_list_get(struct req *r)
         html_elem(h, "td", state_label(db_get(res, i, 7)), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, db_getll(res, 0, 8));
     page_end(r, h);
 }
@@ -246,32 +208,11 @@ static const struct field f_elig = {
 static const struct field f_desc = {
     "description", "会议说明", "textarea", "不超过 5000 字", NULL, false, 5000};
 
-/* The departments this person may publish for. */
-static struct choice *
-dept_choices(struct req *r, size_t *n)
-{
-    PGresult *res = DBQ0(r, STMT_dept_list);
-    struct user *u = req_user(r);
-    if (res == NULL)
-        return NULL;
-    struct choice *c =
-        arena_alloc(r->a, ((size_t)PQntuples(res) + 1) * sizeof(*c));
-    *n = 0;
-    for (int i = 0; i < PQntuples(res); i++) {
-        if (u->role != ROLE_ADMIN && db_getll(res, i, 0) != u->dept)
-            continue;
-        c[*n].value = db_get(res, i, 1);
-        c[*n].label = db_get(res, i, 2);
-        ++*n;
-    }
-    return c;
-}
-
 static void
 new_form(struct req *r, struct form *f, int status)
 {
     size_t nd = 0;
-    struct choice *depts = dept_choices(r, &nd);
+    struct choice *depts = page_dept_choices(r, DEPT_CODE, true, &nd, NULL);
     if (depts == NULL) {
         page_fail(r);
         return;
@@ -343,7 +284,7 @@ static void
 check_times(struct req *r, struct form *f, struct new_meeting *n)
 {
     char now[17];
-    now_shanghai(r, now);
+    req_now_text(r, now);
     bool s = valid_datetime(req_param(r, "starts_at"), n->starts);
     bool a = valid_datetime(req_param(r, "apply_from"), n->from);
     bool b = valid_datetime(req_param(r, "apply_until"), n->until);
@@ -370,7 +311,7 @@ create_validate(struct req *r, struct form *f, struct new_meeting *n)
     if (n->topic && strpbrk(n->topic, "\r\n"))
         form_error(f, "topic", "议题请写在一行内");
     size_t nd = 0;
-    struct choice *d = dept_choices(r, &nd);
+    struct choice *d = page_dept_choices(r, DEPT_CODE, true, &nd, NULL);
     n->dept = req_param(r, "dept");
     bool known = false;
     for (size_t i = 0; d && n->dept && i < nd; i++)
@@ -395,7 +336,7 @@ meetings_admin_create_post(struct req *r)
         new_form(r, &f, 422);
         return;
     }
-    if (tx_once(r) != 1)
+    if (form_once_tx(r) != 1)
         return;
     PGresult *res =
         DBQ(r, STMT_meeting_create, n.topic, n.dept, n.starts, n.place,
@@ -424,17 +365,11 @@ applications_table(struct req *r, struct html *h, const struct meeting *m)
         html_elem(h, "p", "还没有人报名。", NULL);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "admin-applications", NULL);
-    html_elem(h, "caption", "报名者（电话已隐去部分，点姓名查看和审核）", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {
         "编号", "姓名", "电话", "街道（镇）", "类别", "与议题的关系", "状态"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "admin-applications",
+               "报名者（电话已隐去部分，点姓名查看和审核）", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", "data-application", db_get(res, i, 0), NULL);
         html_elem(h, "td", db_get(res, i, 0), NULL);
@@ -452,8 +387,7 @@ applications_table(struct req *r, struct html *h, const struct meeting *m)
                   "data-status", db_get(res, i, 6), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
 }
 
 static const struct field f_seed = {
@@ -740,7 +674,7 @@ meetings_admin_review_post(struct req *r)
         application_page(r, m, &f, 422);
         return;
     }
-    if (tx_once(r) != 1)
+    if (form_once_tx(r) != 1)
         return;
     PGresult *res =
         DBQ(r, STMT_meeting_review, meeting_num(r, m->id), r->args[1], d,
@@ -807,7 +741,7 @@ meetings_admin_commit_post(struct req *r)
         conflict(r, m, why);
         return;
     }
-    if (tx_once(r) != 1)
+    if (form_once_tx(r) != 1)
         return;
     const char *id = meeting_num(r, m->id);
     PGresult *lock = DBQ(r, STMT_meeting_commit_lock, id);
@@ -912,7 +846,7 @@ meetings_admin_draw_post(struct req *r)
         admin_page(r, m, "draw", &f, 422);
         return;
     }
-    if (tx_once(r) != 1 || !draw_store(r, m, inputs))
+    if (form_once_tx(r) != 1 || !draw_store(r, m, inputs))
         return;
     tx_done(r, "meeting_draw", arena_printf(r->a, "meeting %lld", m->id),
             inputs, admin_loc(r, m));
@@ -943,7 +877,7 @@ meetings_admin_feedback_post(struct req *r)
     if (!ok)
         form_error(&f, "adoption", "请选择采纳情况");
     check_text(r, &f, "explanation", 1, 2000, &ex, "请填写说明");
-    if (form_ok(&f) && tx_once(r) == 1) {
+    if (form_ok(&f) && form_once_tx(r) == 1) {
         PGresult *res =
             DBQ(r, STMT_meeting_feedback_add, meeting_num(r, m->id),
                 meeting_num(r, aid), op, ad, ex, meeting_num(r, r->user->id));
@@ -985,7 +919,7 @@ meetings_admin_decision_post(struct req *r)
         admin_page(r, m, "decision", &f, 422);
         return;
     }
-    if (tx_once(r) != 1)
+    if (form_once_tx(r) != 1)
         return;
     if (DBQ(r, STMT_meeting_decision_set, meeting_num(r, m->id), text) ==
         NULL) {

@@ -227,11 +227,11 @@ apply_store(struct req *r, const struct meeting *m, const struct application *a)
             page_fail(r);
         return once == 0 ? prior : NULL;
     }
-    PGresult *res = DBQ(
-        r, STMT_meeting_apply, meeting_num(r, m->id),
-        meeting_num(r, r->user->id), a->name, meeting_mask_name(r->a, a->name),
-        bytea_hex(r->a, enc, elen), bytea_hex(r->a, idx, sizeof(idx)),
-        mask_phone(r->a, a->phone), a->street, a->category, a->statement);
+    PGresult *res =
+        DBQ(r, STMT_meeting_apply, meeting_num(r, m->id),
+            meeting_num(r, r->user->id), a->name, mask_name(r->a, a->name),
+            bytea_hex(r->a, enc, elen), bytea_hex(r->a, idx, sizeof(idx)),
+            mask_phone(r->a, a->phone), a->street, a->category, a->statement);
     if (res == NULL || PQntuples(res) != 1) {
         const char *st = r->sqlstate ? r->sqlstate : "";
         db_rollback(r);

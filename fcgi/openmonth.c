@@ -124,24 +124,6 @@ om_act_facts(struct html *h, const struct om_act *a)
 
 /* ---- the list by year ---- */
 
-static long
-this_year(const struct req *r)
-{
-    /* Asia/Shanghai is UTC+8 all year (no daylight saving). */
-    time_t t = (time_t)r->now + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return tm.tm_year + 1900L;
-}
-
-static long
-year_param(struct req *r)
-{
-    long y;
-    const char *q = req_query(r, "year");
-    return q && valid_int(q, 2000, 2100, &y) ? y : this_year(r);
-}
-
 static void
 year_links(struct req *r, struct html *h, const char *base, long cur)
 {
@@ -205,7 +187,7 @@ list_item(struct req *r, struct html *h, PGresult *res, int i)
 void
 om_list_get(struct req *r)
 {
-    long year = year_param(r);
+    long year = req_year_param(r);
     char ys[16];
     snprintf(ys, sizeof(ys), "%ld", year);
     PGresult *res = DBQ(r, STMT_om_list_year, ys);
@@ -617,7 +599,7 @@ om_vote_post(struct req *r)
 void
 om_ranking_get(struct req *r)
 {
-    long year = year_param(r);
+    long year = req_year_param(r);
     char ys[16];
     snprintf(ys, sizeof(ys), "%ld", year);
     PGresult *res = DBQ(r, STMT_om_ranking, ys);
@@ -633,17 +615,10 @@ om_ranking_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "ranking", NULL);
-    html_elem(h, "caption", "按得票多少排列，票数相同名次相同", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"名次", "活动", "主办部门", "日期",
                                        "票数"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "ranking", "按得票多少排列，票数相同名次相同", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_elem(h, "td", db_get(res, i, 0), NULL);
@@ -656,8 +631,7 @@ om_ranking_get(struct req *r)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_end(r, h);
 }
 

@@ -48,19 +48,11 @@ om_admin_tile(struct req *r, struct html *h)
 static void
 list_table(struct req *r, struct html *h, PGresult *res)
 {
-    html_open(h, "table", "class", "list", NULL);
-    html_elem(h, "caption",
-              "本部门的开放活动（管理员可见全部）：未结束的在前，按时间先后",
-              NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"活动",   "部门", "开始时间", "名额",
                                        "已确认", "候补", "已签到"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, NULL,
+               "本部门的开放活动（管理员可见全部）：未结束的在前，按时间先后",
+               cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++) {
         html_open(h, "tr", NULL);
         html_open(h, "td", NULL);
@@ -72,8 +64,7 @@ list_table(struct req *r, struct html *h, PGresult *res)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
 }
 
 void
@@ -157,22 +148,12 @@ static const struct field f_vuntil = {"vote_until",
 static void
 new_form(struct req *r, struct form *f, int status)
 {
-    PGresult *depts = DBQ0(r, STMT_dept_list);
-    if (depts == NULL) {
-        page_fail(r);
-        return;
-    }
-    struct user *u = req_user(r);
-    int n = PQntuples(depts);
-    struct choice *ch = arena_alloc(r->a, sizeof(*ch) * (size_t)(n ? n : 1));
     size_t k = 0;
     const char *mine = NULL;
-    for (int i = 0; i < n; i++) {
-        bool own = db_getll(depts, i, 0) == u->dept;
-        if (own)
-            mine = db_get(depts, i, 1);
-        if (u->role == ROLE_ADMIN || own)
-            ch[k++] = (struct choice){db_get(depts, i, 1), db_get(depts, i, 2)};
+    struct choice *ch = page_dept_choices(r, DEPT_CODE, true, &k, &mine);
+    if (ch == NULL) {
+        page_fail(r);
+        return;
     }
     struct html *h = page_begin(r, "发布开放活动");
     form_open(f, h, "/admin/open-month", false);
@@ -407,20 +388,12 @@ signup_table(struct req *r, struct html *h)
         html_elem(h, "p", "还没有人报名。", NULL);
         return;
     }
-    html_open(h, "table", "class", "list", "id", "om-signups", NULL);
-    html_elem(h, "caption", "报名名单（手机号已隐藏部分数字）", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"票号", "姓名", "手机号", "状态",
                                        "签到时间"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, "om-signups", "报名名单（手机号已隐藏部分数字）", cols,
+               sizeof(cols) / sizeof(cols[0]));
     signup_rows(r, h, res);
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, db_getll(res, 0, 7));
 }
 

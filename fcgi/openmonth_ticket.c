@@ -288,19 +288,11 @@ om_me_section(struct req *r, struct html *h)
     html_open(h, "section", "aria-labelledby", "me-tickets", "id", "tickets",
               NULL);
     html_elem(h, "h2", "我报名的开放活动", "id", "me-tickets", NULL);
-    html_open(h, "table", "class", "list", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"活动", "时间", "状态", "票号"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, NULL, NULL, cols, sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < PQntuples(res); i++)
         me_row(r, h, res, i);
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     html_open(h, "p", "id", "om-feed", NULL);
     html_text(h, "把报名成功的活动放进手机或电脑的日历：在日历应用里选择"
                  "“添加订阅日历”，填入");

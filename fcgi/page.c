@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypt.h"
 #include "db.h"
 #include "resp.h"
+#include "valid.h"
 
 #define PRE_COOKIE  "gk_pre"
 #define SESS_COOKIE "gk_sess"
@@ -138,6 +140,35 @@ page_fact(struct html *h, const char *label, const char *value, const char *id)
 {
     html_elem(h, "dt", label, NULL);
     html_elem(h, "dd", value, "id", id, NULL);
+}
+
+void
+page_thead(struct html *h, const char *const *cols, size_t n)
+{
+    html_open(h, "thead", NULL);
+    html_open(h, "tr", NULL);
+    for (size_t i = 0; i < n; i++)
+        html_elem(h, "th", cols[i], "scope", "col", NULL);
+    html_close(h, "tr");
+    html_close(h, "thead");
+    html_open(h, "tbody", NULL);
+}
+
+void
+page_table(struct html *h, const char *id, const char *caption,
+           const char *const *cols, size_t n)
+{
+    html_open(h, "table", "class", "list", "id", id, NULL);
+    if (caption != NULL)
+        html_elem(h, "caption", caption, NULL);
+    page_thead(h, cols, n);
+}
+
+void
+page_table_end(struct html *h)
+{
+    html_close(h, "tbody");
+    html_close(h, "table");
 }
 
 void
@@ -485,6 +516,36 @@ req_page(const struct req *r)
     return (end != p && *end == '\0' && n >= 1 && n <= 100000) ? (int)n : 1;
 }
 
+static struct tm
+shanghai(const struct req *r)
+{
+    time_t t = (time_t)r->now + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return tm;
+}
+
+int
+req_year(const struct req *r)
+{
+    return shanghai(r).tm_year + 1900;
+}
+
+void
+req_now_text(const struct req *r, char out[17])
+{
+    struct tm tm = shanghai(r);
+    strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
+}
+
+long
+req_year_param(const struct req *r)
+{
+    long y;
+    const char *q = req_query(r, "year");
+    return q && valid_int(q, 2000, 2100, &y) ? y : req_year(r);
+}
+
 int
 form_once(struct req *r, const char **prior)
 {
@@ -514,6 +575,24 @@ form_once_done(struct req *r, const char *location)
     if (fid == NULL || strlen(fid) < 16 || strlen(fid) > 64)
         return 0;
     return DBQ(r, STMT_form_done, fid, location) ? 0 : -1;
+}
+
+int
+form_once_tx(struct req *r)
+{
+    const char *prior;
+    if (db_begin(r) != 0) {
+        page_fail(r);
+        return -1;
+    }
+    int once = form_once(r, &prior);
+    if (once < 0) {
+        page_fail(r);
+    } else if (once == 0) {
+        db_rollback(r);
+        resp_redirect(r, prior);
+    }
+    return once;
 }
 
 int
@@ -593,4 +672,60 @@ page_pager(struct req *r, struct html *h, int page, long total)
         html_elem(h, "a", "下一页", "href", page_href(r, page + 1), "rel",
                   "next", NULL);
     html_close(h, "nav");
+}
+
+/* ---- departments ---- */
+
+void
+page_dept_options(struct req *r, struct html *h, const struct dept_pick *p,
+                  const char *cur)
+{
+    PGresult *res = DBQ0(r, STMT_dept_list);
+    html_open(h, "select", "id", arena_printf(r->a, "f-%s", p->name), "name",
+              p->name, NULL);
+    if (p->any != NULL)
+        html_elem(h, "option", p->any, "value", p->any_value, NULL);
+    for (int i = 0; res && i < PQntuples(res); i++) {
+        const char *v = db_get(res, i, (int)p->key);
+        html_elem(h, "option", db_get(res, i, 2), "value", v, "selected",
+                  strcmp(cur, v) == 0 ? "" : NULL, NULL);
+    }
+    html_close(h, "select");
+}
+
+void
+page_dept_filter(struct req *r, struct html *h, const struct dept_pick *p,
+                 const char *cur)
+{
+    html_open(h, "div", "class", "field", NULL);
+    html_elem(h, "label", p->label, "for", arena_printf(r->a, "f-%s", p->name),
+              NULL);
+    page_dept_options(r, h, p, cur);
+    html_close(h, "div");
+}
+
+struct choice *
+page_dept_choices(struct req *r, enum dept_key key, bool own_only, size_t *n,
+                  const char **mine)
+{
+    PGresult *res = DBQ0(r, STMT_dept_list);
+    struct user *u = own_only || mine != NULL ? req_user(r) : NULL;
+    *n = 0;
+    if (mine != NULL)
+        *mine = NULL;
+    if (res == NULL)
+        return NULL;
+    /* one more than needed: an empty list is still a valid pointer */
+    struct choice *c =
+        arena_alloc(r->a, ((size_t)PQntuples(res) + 1) * sizeof(*c));
+    for (int i = 0; i < PQntuples(res); i++) {
+        bool own = u != NULL && db_getll(res, i, 0) == u->dept;
+        if (own && mine != NULL)
+            *mine = db_get(res, i, (int)key);
+        if (own_only && !own && (u == NULL || u->role != ROLE_ADMIN))
+            continue;
+        c[*n].value = db_get(res, i, (int)key);
+        c[(*n)++].label = db_get(res, i, 2);
+    }
+    return c;
 }

@@ -20,6 +20,14 @@ bool page_large(const struct req *r);
 /* One <dt>label</dt><dd id="id">value</dd> row of a <dl class="facts">. */
 void page_fact(struct html *h, const char *label, const char *value,
                const char *id);
+/* The head of a list table: <thead> with one row of column names
+ * (scope="col"), then <tbody> is opened for the caller's rows. */
+void page_thead(struct html *h, const char *const *cols, size_t n);
+/* <table class="list"> with id (NULL: none), a <caption> (NULL: none) and
+ * page_thead(); page_table_end() closes <tbody> and <table>. */
+void page_table(struct html *h, const char *id, const char *caption,
+                const char *const *cols, size_t n);
+void page_table_end(struct html *h);
 /* A failed statement that was not a lost connection (then the dispatcher
  * answers 503): roll back and answer 500 with a plain message. */
 void page_fail(struct req *r);
@@ -89,6 +97,12 @@ int form_once(struct req *r, const char **prior)
     __attribute__((warn_unused_result));
 int form_once_done(struct req *r, const char *location)
     __attribute__((warn_unused_result));
+/* db_begin and form_once for a handler that has nothing to add when it
+ * cannot go on, so the request is answered here:
+ *   1  go on, in the transaction;
+ *   0  sent before: rolled back, 303 to the first answer's location;
+ *  -1  failed: page_fail. */
+int form_once_tx(struct req *r) __attribute__((warn_unused_result));
 
 /* The logged-in user, verified against the database (NULL = anonymous). */
 struct user *req_user(struct req *r);
@@ -98,6 +112,15 @@ const char *req_query(const struct req *r, const char *name);
 /* "page" of lists: 1.. (bad values read as 1). */
 int req_page(const struct req *r);
 
+/* The request's start time in Asia/Shanghai, the portal's one time zone
+ * (UTC+8 all year: no daylight saving), whatever the worker's TZ is. */
+int req_year(const struct req *r);
+/* ... as "YYYY-MM-DD HH:MM", to compare with submitted times. */
+void req_now_text(const struct req *r, char out[17]);
+/* The query's "year" if it is a whole number in 2000..2100, else the
+ * current year. */
+long req_year_param(const struct req *r);
+
 /* An audit line for a staff action, in the current transaction if any. */
 int audit(struct req *r, const char *action, const char *object,
           const char *detail) __attribute__((warn_unused_result));
@@ -106,6 +129,34 @@ int audit(struct req *r, const char *action, const char *object,
 int audit_as(struct req *r, int64_t actor, int32_t dept, const char *action,
              const char *object, const char *detail)
     __attribute__((warn_unused_result));
+
+/* ---- departments (STMT_dept_list: id, code, name, in display order) ---- */
+
+/* What an option's value is: the department's id or its code. */
+enum dept_key { DEPT_ID = 0, DEPT_CODE = 1 };
+
+/* A department <select>: */
+struct dept_pick {
+    const char *name;      /* field name; the element id is "f-" name */
+    const char *label;     /* its <label> (page_dept_filter only) */
+    enum dept_key key;     /* what each option sends */
+    const char *any;       /* first option meaning "none chosen", or NULL */
+    const char *any_value; /* what that first option sends */
+};
+/* <select id="f-NAME" name="NAME"> of every department, cur selected; a
+ * failed statement leaves only the first option. */
+void page_dept_options(struct req *r, struct html *h, const struct dept_pick *p,
+                       const char *cur);
+/* The same inside <div class="field"> with its <label>: the department
+ * filter of a list's GET form. */
+void page_dept_filter(struct req *r, struct html *h, const struct dept_pick *p,
+                      const char *cur);
+/* The departments as form_select choices (value by key, label the name).
+ * own_only: a staff member who is not an admin gets only their own
+ * department. *mine, if mine is not NULL, is the value of the person's own
+ * department or NULL. Returns NULL (and *n = 0) if the statement failed. */
+struct choice *page_dept_choices(struct req *r, enum dept_key key,
+                                 bool own_only, size_t *n, const char **mine);
 
 /* Pager links "上一页 / 第 n 页 / 下一页" keeping other query fields. */
 void page_pager(struct req *r, struct html *h, int page, long total);

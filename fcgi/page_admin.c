@@ -105,25 +105,17 @@ admin_audit_get(struct req *r)
         page_end(r, h);
         return;
     }
-    html_open(h, "table", "class", "list", NULL);
-    html_elem(h, "caption", "工作人员的登录、退出和每一项办理操作", NULL);
-    html_open(h, "thead", NULL);
-    html_open(h, "tr", NULL);
     static const char *const cols[] = {"时间", "工作人员", "部门", "操作",
                                        "对象", "说明",     "地址"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        html_elem(h, "th", cols[i], "scope", "col", NULL);
-    html_close(h, "tr");
-    html_close(h, "thead");
-    html_open(h, "tbody", NULL);
+    page_table(h, NULL, "工作人员的登录、退出和每一项办理操作", cols,
+               sizeof(cols) / sizeof(cols[0]));
     for (int i = 0; i < n; i++) {
         html_open(h, "tr", NULL);
         for (int c = 1; c <= 7; c++)
             html_elem(h, "td", db_get(res, i, c), NULL);
         html_close(h, "tr");
     }
-    html_close(h, "tbody");
-    html_close(h, "table");
+    page_table_end(h);
     page_pager(r, h, page, db_getll(res, 0, 8));
     page_end(r, h);
 }

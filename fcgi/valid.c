@@ -134,6 +134,21 @@ mask_phone(struct arena *a, const char *d)
 }
 
 const char *
+mask_name(struct arena *a, const char *name)
+{
+    /* The first character (UTF-8 sequence) and one star per other one. */
+    size_t first = 1;
+    while (name[first] != '\0' && ((unsigned char)name[first] & 0xc0) == 0x80)
+        first++;
+    size_t rest = valid_chars(name + first);
+    char *out = arena_alloc(a, first + rest + 1);
+    memcpy(out, name, first);
+    memset(out + first, '*', rest);
+    out[first + rest] = '\0';
+    return out;
+}
+
+const char *
 mask_login(struct arena *a, const char *norm, enum login_kind kind)
 {
     if (kind == LOGIN_MOBILE)

@@ -23,6 +23,9 @@ const char *valid_staff_login(struct arena *a, const char *in);
 /* 138****5678; e-mail: first character, ***, @domain. */
 const char *mask_login(struct arena *a, const char *norm, enum login_kind kind);
 const char *mask_phone(struct arena *a, const char *digits);
+/* "张**": the first character and a star for each other one (name not
+ * empty). */
+const char *mask_name(struct arena *a, const char *name);
 /* Number of characters (code points) in valid UTF-8. */
 size_t valid_chars(const char *s);
 /* Decimal integer in [min, max]; false if not. */

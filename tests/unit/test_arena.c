@@ -2,11 +2,7 @@
  * Unit tests for fcgi/arena.c and fcgi/buf.c: the per-request allocator and
  * the growable buffer built on it.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,11 +3,7 @@
  * and the paragraph writer that turns a citizen's or a document's lines
  * into escaped <p> elements.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,34 +13,6 @@
 #include "buf.h"
 #include "page.h"
 #include "html.h"
-
-struct fx {
-    struct arena a;
-    struct buf out;
-    struct html h;
-};
-
-static int
-setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    if (f == NULL)
-        return -1;
-    arena_init(&f->a, 0);
-    buf_init(&f->out, &f->a, 16);
-    html_init(&f->h, &f->out);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fx *f = *state;
-    arena_free(&f->a);
-    free(f);
-    return 0;
-}
 
 static void
 test_labels(void **state)
@@ -66,7 +34,7 @@ test_labels(void **state)
 static void
 test_paragraphs_split_and_escape(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     board_paragraphs(&f->h, "第一行 <b>\r\n\n  \n第二行 & '引号'\n");
     assert_string_equal(buf_cstr(&f->out),
                         "<p>第一行 &lt;b&gt;</p>" /* blank lines dropped */
@@ -76,7 +44,7 @@ test_paragraphs_split_and_escape(void **state)
 static void
 test_paragraphs_empty(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     board_paragraphs(&f->h, "");
     board_paragraphs(&f->h, "\n\n");
     assert_string_equal(buf_cstr(&f->out), "");
@@ -85,14 +53,15 @@ test_paragraphs_empty(void **state)
 static void
 test_fact(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     page_fact(&f->h, "文号", "长府办〔2024〕12号", "policy-doc-no");
     assert_string_equal(buf_cstr(&f->out),
                         "<dt>文号</dt><dd id=\"policy-doc-no\">"
                         "长府办〔2024〕12号</dd>");
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)                                                                  \
+    cmocka_unit_test_setup_teardown(fn, unit_html_setup, unit_html_teardown)
 
 int
 main(void)

@@ -3,11 +3,7 @@
  * labels and titles, large values, and bars whose heights follow the data.
  * Every chart is parsed back with libxml2 to prove it is well-formed XML.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -17,25 +13,6 @@
 
 #include "arena.h"
 #include "chart.h"
-
-static int
-setup(void **state)
-{
-    struct arena *a = malloc(sizeof(*a));
-    if (a == NULL)
-        return -1;
-    arena_init(a, 0);
-    *state = a;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    arena_free(*state);
-    free(*state);
-    return 0;
-}
 
 static void
 test_scale(void **state)
@@ -232,14 +209,18 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scale),
-        cmocka_unit_test_setup_teardown(test_bars, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_escaped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_large_values, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rate_and_large_mode, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rows_in_large_mode, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bars, unit_arena_setup,
+                                        unit_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_empty, unit_arena_setup,
+                                        unit_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_escaped, unit_arena_setup,
+                                        unit_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_large_values, unit_arena_setup,
+                                        unit_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_rate_and_large_mode,
+                                        unit_arena_setup, unit_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_rows_in_large_mode,
+                                        unit_arena_setup, unit_arena_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();

@@ -2,11 +2,7 @@
  * Unit tests for fcgi/crypt.c: password hashing, sealing personal data,
  * keyed index hashes, and the base64url / bytea-hex encodings.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,11 +4,7 @@
  * types, masks and the report rows. (Working-day arithmetic lives in
  * PostgreSQL and is checked by tests/sql/calendar_test.sql.)
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,11 +6,7 @@
  * domain/disclosure.md ("Working days"), across 春节, 国庆 and 调休 days,
  * on a calendar built here from the domain's holiday lists for 2024-2026.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,11 +4,7 @@
  * computed by an independent implementation (docs/meetings.md has the same
  * example in words).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -17,25 +13,6 @@
 
 #include "arena.h"
 #include "draw.h"
-
-static int
-setup(void **state)
-{
-    struct arena *a = malloc(sizeof(*a));
-    if (a == NULL || sodium_init() < 0)
-        return -1;
-    arena_init(a, 0);
-    *state = a;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    arena_free(*state);
-    free(*state);
-    return 0;
-}
 
 /* The worked example: meeting 7, 3 seats, 1 reserved for grassroots
  * residents and 1 for stakeholders, five eligible applicants. */
@@ -267,7 +244,8 @@ test_nobody(void **state)
     assert_string_equal(draw_result_text(*state, p, 0), "");
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)                                                                   \
+    cmocka_unit_test_setup_teardown(f, unit_arena_setup, unit_arena_teardown)
 
 int
 main(void)
@@ -284,5 +262,5 @@ main(void)
         T(test_fewer_applicants_than_seats),
         T(test_nobody),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, unit_sodium_setup, NULL);
 }

@@ -1,11 +1,7 @@
 /*
  * Unit tests for fcgi/html.c: the escaping markup writer.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,36 +10,8 @@
 #include "buf.h"
 #include "html.h"
 
-struct fx {
-    struct arena a;
-    struct buf out;
-    struct html h;
-};
-
-static int
-setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    if (f == NULL)
-        return -1;
-    arena_init(&f->a, 0);
-    buf_init(&f->out, &f->a, 16); /* small: every test also grows it */
-    html_init(&f->h, &f->out);
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fx *f = *state;
-    arena_free(&f->a);
-    free(f);
-    return 0;
-}
-
 static const char *
-out(struct fx *f)
+out(struct unit_html *f)
 {
     return buf_cstr(&f->out);
 }
@@ -51,7 +19,7 @@ out(struct fx *f)
 static void
 test_text_escapes_all_five(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_text(&f->h, "a & b < c > d \" e ' f");
     assert_string_equal(out(f), "a &amp; b &lt; c &gt; d &quot; e &#39; f");
 }
@@ -59,7 +27,7 @@ test_text_escapes_all_five(void **state)
 static void
 test_text_edges(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_text(&f->h, "&");
     html_text(&f->h, "|");
     html_text(&f->h, "<<>>");
@@ -73,7 +41,7 @@ test_text_edges(void **state)
 static void
 test_text_unicode_untouched(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_text(&f->h, "政务公开：“信息” 😀");
     assert_string_equal(out(f), "政务公开：“信息” 😀");
 }
@@ -81,7 +49,7 @@ test_text_unicode_untouched(void **state)
 static void
 test_script_is_text(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_text(&f->h, "<script>alert('x')</script>");
     assert_string_equal(out(f),
                         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
@@ -91,7 +59,7 @@ test_script_is_text(void **state)
 static void
 test_textn_stops_at_length(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_textn(&f->h, "<b>bold</b>", 3);
     assert_string_equal(out(f), "&lt;b&gt;");
 }
@@ -99,7 +67,7 @@ test_textn_stops_at_length(void **state)
 static void
 test_attributes_escaped_and_quoted(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_open(&f->h, "a", "href", "/search?q=a&b=\"c\"", "title", "it's <here>",
               NULL);
     assert_string_equal(out(f), "<a href=\"/search?q=a&amp;b=&quot;c&quot;\" "
@@ -110,7 +78,7 @@ test_attributes_escaped_and_quoted(void **state)
 static void
 test_attribute_breakout(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_void(&f->h, "input", "value", "\" onfocus=\"alert(1)\" x=\"", NULL);
     const char *s = out(f);
     assert_string_equal(
@@ -125,7 +93,7 @@ test_attribute_breakout(void **state)
 static void
 test_null_attribute_skipped(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_open(&f->h, "option", "selected", NULL, "value", "7", "class", NULL,
               NULL);
     assert_string_equal(out(f), "<option value=\"7\">");
@@ -134,7 +102,7 @@ test_null_attribute_skipped(void **state)
 static void
 test_empty_value_boolean(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_void(&f->h, "input", "type", "checkbox", "name", "agree", "checked",
               "", "required", "", NULL);
     assert_string_equal(out(f), "<input type=\"checkbox\" name=\"agree\" "
@@ -144,7 +112,7 @@ test_empty_value_boolean(void **state)
 static void
 test_void_no_closing_tag(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_void(&f->h, "br", NULL);
     html_void(&f->h, "meta", "charset", "utf-8", NULL);
     assert_string_equal(out(f), "<br><meta charset=\"utf-8\">");
@@ -155,7 +123,7 @@ test_void_no_closing_tag(void **state)
 static void
 test_xml_mode(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     struct html x;
     html_init_xml(&x, &f->out);
     html_raw_trusted(&x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
@@ -176,7 +144,7 @@ test_xml_mode(void **state)
 static void
 test_open_close_elem(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_open(&f->h, "p", NULL);
     html_text(&f->h, "x");
     html_close(&f->h, "p");
@@ -191,7 +159,7 @@ test_open_close_elem(void **state)
 static void
 test_textf(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_textf(&f->h, "%s=%d (%s)", "<b>", 42, "a&b");
     assert_string_equal(out(f), "&lt;b&gt;=42 (a&amp;b)");
 }
@@ -201,7 +169,7 @@ test_textf(void **state)
 static void
 test_textf_long(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     size_t lens[] = {255, 256, 257, 1000, 70000};
     for (size_t t = 0; t < sizeof(lens) / sizeof(lens[0]); t++) {
         size_t n = lens[t];
@@ -226,7 +194,7 @@ test_textf_long(void **state)
 static void
 test_csrf_hidden_input_markup(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_void(&f->h, "input", "type", "hidden", "name", "csrf", "value",
               "TOKEN", NULL);
     assert_string_equal(
@@ -236,7 +204,7 @@ test_csrf_hidden_input_markup(void **state)
 static void
 test_raw_trusted_verbatim(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_raw_trusted(&f->h, "<!doctype html>");
     html_text(&f->h, "<!doctype html>");
     assert_string_equal(out(f), "<!doctype html>&lt;!doctype html&gt;");
@@ -245,7 +213,7 @@ test_raw_trusted_verbatim(void **state)
 static void
 test_escape_primitive(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     html_escape(&f->out, "'\"&<>", 5);
     html_escape(&f->out, "ignored", 0);
     assert_string_equal(out(f), "&#39;&quot;&amp;&lt;&gt;");
@@ -254,7 +222,7 @@ test_escape_primitive(void **state)
 static void
 test_large_document(void **state)
 {
-    struct fx *f = *state;
+    struct unit_html *f = *state;
     for (int i = 0; i < 2000; i++)
         html_elem(&f->h, "li", "<&>", "class", "row", NULL);
     const char *item = "<li class=\"row\">&lt;&amp;&gt;</li>";
@@ -263,7 +231,8 @@ test_large_document(void **state)
     assert_memory_equal(f->out.p + 1999 * il, item, il);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)                                                                  \
+    cmocka_unit_test_setup_teardown(fn, unit_html_setup, unit_html_teardown)
 
 int
 main(void)

@@ -2,11 +2,7 @@
  * Unit tests for fcgi/keys.c: key file generation, loading, rotation.
  * Each test works in a fresh temporary directory.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <dirent.h>
 #include <sodium.h>
@@ -25,13 +21,6 @@ struct fx {
     char path[128];
     char errpath[128]; /* stderr of the code under test goes here */
 };
-
-static int
-group_setup(void **state)
-{
-    (void)state;
-    return sodium_init() < 0 ? -1 : 0;
-}
 
 static int
 setup(void **state)
@@ -479,5 +468,5 @@ main(void)
         T(test_too_many_keys_refused),
         T(test_missing_file),
     };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    return cmocka_run_group_tests(tests, unit_sodium_setup, NULL);
 }

@@ -3,11 +3,7 @@
  * The path is read back into a module grid and compared with libqrencode's
  * own matrix, so the run-length drawing cannot drop or shift a module.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <qrencode.h>
 #include <stdio.h>

@@ -6,11 +6,7 @@
  * after it), so AddressSanitizer reports any read past the (pointer,
  * length) the parser was given.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

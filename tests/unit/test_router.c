@@ -2,11 +2,7 @@
  * Unit tests for fcgi/router.c (matching, access levels) and for the real
  * route table in fcgi/routes.c.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,7 @@
 /*
  * Unit tests for fcgi/sess.c: signed session tokens and CSRF tokens.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -25,13 +21,6 @@ struct fx {
     struct ident id;
     char tok[SESS_TOKEN_MAX];
 };
-
-static int
-group_setup(void **state)
-{
-    (void)state;
-    return sodium_init() < 0 ? -1 : 0;
-}
 
 static int
 setup(void **state)
@@ -568,5 +557,5 @@ main(void)
         T(test_csrf_modified),
         T(test_csrf_other_keys),
     };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    return cmocka_run_group_tests(tests, unit_sodium_setup, NULL);
 }

@@ -2,11 +2,7 @@
  * Unit tests for fcgi/ticket.c (signed ticket codes of the Government Open
  * Month) and fcgi/openmonth_text.c (iCalendar lines, CSV cells).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -16,13 +12,6 @@
 #include "openmonth.h"
 #include "openmonth_text.h"
 #include "ticket.h"
-
-static int
-group_setup(void **state)
-{
-    (void)state;
-    return sodium_init() < 0 ? -1 : 0;
-}
 
 static int
 setup(void **state)
@@ -295,5 +284,5 @@ main(void)
         cmocka_unit_test(csv_neutralises_formulas),
         cmocka_unit_test(noshow_limit_setting),
     };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    return cmocka_run_group_tests(tests, unit_sodium_setup, NULL);
 }

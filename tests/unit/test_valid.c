@@ -2,11 +2,7 @@
  * Unit tests for fcgi/valid.c: login validation and normalisation, masks,
  * trimming, integers and "next" redirect targets.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -17,25 +13,6 @@
 #include "valid.h"
 
 #define IDSP "\xe3\x80\x80" /* U+3000 IDEOGRAPHIC SPACE */
-
-static int
-setup(void **state)
-{
-    struct arena *a = malloc(sizeof(*a));
-    if (a == NULL)
-        return -1;
-    arena_init(a, 0);
-    *state = a;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    arena_free(*state);
-    free(*state);
-    return 0;
-}
 
 static void
 expect_login(struct arena *a, const char *in, enum login_kind kind,
@@ -160,6 +137,15 @@ test_mask_phone(void **state)
     assert_string_equal(mask_phone(a, "1234567"), "123****4567");
     assert_string_equal(mask_phone(a, "123456"), "****");
     assert_string_equal(mask_phone(a, ""), "****");
+}
+
+static void
+test_mask_name(void **state)
+{
+    struct arena *a = *state;
+    assert_string_equal(mask_name(a, "张三丰"), "张**");
+    assert_string_equal(mask_name(a, "李"), "李");
+    assert_string_equal(mask_name(a, "Li Si"), "L****");
 }
 
 static void
@@ -361,7 +347,8 @@ test_text(void **state)
     assert_null(valid_text(a, NULL, 1, 10));
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)                                                                  \
+    cmocka_unit_test_setup_teardown(fn, unit_arena_setup, unit_arena_teardown)
 
 int
 main(void)
@@ -374,6 +361,7 @@ main(void)
         T(test_login_email_invalid),
         T(test_mask_login),
         T(test_mask_phone),
+        T(test_mask_name),
         T(test_trim),
         T(test_staff_login),
         T(test_chars),
