@@ -71,7 +71,7 @@ build/gongkai-san: $(SAN_OBJ)
 
 sanitize: build/gongkai-san
 
-build/unit/%: tests/unit/%.c $(UNIT_LIB)
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(DEFS) $(SAN) $(INC) -Wno-missing-prototypes -o $@ $< \
 	    $(UNIT_LIB) $(LIBS) -lcmocka
@@ -188,7 +188,7 @@ valgrind: $(UNIT_BIN:build/unit/%=build/unit-plain/%)
 	@set -e; for t in $^; do valgrind -q --leak-check=full \
 	    --error-exitcode=1 $$t; done
 
-build/unit-plain/%: tests/unit/%.c $(filter-out build/obj/main.o build/obj/server.o,$(OBJ))
+build/unit-plain/%: tests/unit/%.c tests/unit/unit.h $(filter-out build/obj/main.o build/obj/server.o,$(OBJ))
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(DEFS) -O0 -g $(INC) -Wno-missing-prototypes -o $@ $< \
 	    $(filter-out build/obj/main.o build/obj/server.o,$(OBJ)) $(LIBS) -lcmocka

@@ -137,6 +137,8 @@ const char *
 mask_name(struct arena *a, const char *name)
 {
     /* The first character (UTF-8 sequence) and one star per other one. */
+    if (*name == '\0')
+        return "";
     size_t first = 1;
     while (name[first] != '\0' && ((unsigned char)name[first] & 0xc0) == 0x80)
         first++;

@@ -145,6 +145,7 @@ test_mask_name(void **state)
     struct arena *a = *state;
     assert_string_equal(mask_name(a, "张三丰"), "张**");
     assert_string_equal(mask_name(a, "李"), "李");
+    assert_string_equal(mask_name(a, ""), "");
     assert_string_equal(mask_name(a, "Li Si"), "L****");
 }
 
