@@ -400,6 +400,25 @@ signup_location(struct req *r, const char *act, bool staff, const char *num)
                : arena_printf(r->a, "/me/tickets/%s", num);
 }
 
+/* Why an insert of a sign-up made no row: 0 a live sign-up of this account
+ * (user, may be NULL) or phone (*dup gets its number), or sign-up has
+ * closed; 1 neither, so the random ticket number was taken; -1 error. */
+static int
+signup_why(struct req *r, const char *act, const char *user, const char *hash,
+           const char **dup)
+{
+    PGresult *res = DBQ(r, STMT_om_signup_live, act, user ? user : "0", hash);
+    if (res == NULL)
+        return -1;
+    if (PQntuples(res) == 1) {
+        *dup = db_get(res, 0, 0);
+        return 0;
+    }
+    if ((res = DBQ(r, STMT_om_signup_open, act)) == NULL)
+        return -1;
+    return PQntuples(res) == 0 ? 0 : 1;
+}
+
 /* Inside the transaction, after form_once: records the answer and the
  * audit row of a 代办, then inserts, which takes the activity's lock, so
  * the lock is held only by the INSERT and the COMMIT. 1 inserted (*loc
@@ -426,17 +445,9 @@ signup_insert(struct req *r, const char *const p[9], bool staff,
             return -1;
         if (PQntuples(res) == 1)
             return 1;
-        res = DBQ(r, STMT_om_signup_live, p[0], p[2] ? p[2] : "0", p[6]);
-        if (res == NULL)
-            return -1;
-        if (PQntuples(res) == 1) {
-            *dup = db_get(res, 0, 0);
-            return 0;
-        }
-        if ((res = DBQ(r, STMT_om_signup_open, p[0])) == NULL)
-            return -1;
-        if (PQntuples(res) == 0)
-            return 0;
+        int why = signup_why(r, p[0], p[2], p[6], dup);
+        if (why <= 0)
+            return why;
         /* else the random number collided: draw another */
     }
     return -1;
@@ -494,6 +505,57 @@ om_signup_store(struct req *r, const struct om_act *a, long long user,
     return db_commit(r) == 0 ? loc : NULL;
 }
 
+/* A citizen's sign-up: one statement, committed on its own
+ * (om_signup_once), so the request makes two round trips in all, the
+ * session's user and this. Returns the ticket's address (or the first
+ * answer to this form), "" when none was made (*dup set for a live
+ * sign-up of the person; else sign-up has closed or there is no such
+ * activity), NULL on error. */
+static const char *
+citizen_signup(struct req *r, const char *act, const char *name,
+               const char *phone, const char **dup)
+{
+    unsigned char idx[INDEX_BYTES];
+    size_t elen;
+    crypt_index(r->w->keys, "om_signups.phone", phone, strlen(phone), idx);
+    unsigned char *enc = crypt_seal(r->a, r->w->keys, "om_signups.phone", phone,
+                                    strlen(phone), &elen);
+    const char *fid = req_param(r, "form_id");
+    const char *uid = arena_printf(r->a, "%lld", (long long)req_user(r)->id);
+    const char *hash = bytea_hex(r->a, idx, sizeof(idx));
+    const char *p[10] = {act,
+                         NULL,
+                         uid,
+                         name,
+                         bytea_hex(r->a, enc, elen),
+                         hash,
+                         mask_phone(r->a, phone),
+                         arena_printf(r->a, "%ld", om_noshow_limit()),
+                         form_id_ok(fid) ? fid : "",
+                         NULL};
+    *dup = NULL;
+    for (int tries = 0; tries < 4; tries++) {
+        char num[10];
+        ticket_number(num);
+        p[1] = num;
+        p[9] = signup_location(r, act, false, num);
+        PGresult *res = db_exec(r, STMT_om_signup_once, 10, p);
+        if (res == NULL)
+            return NULL;
+        if (PQntuples(res) == 1)
+            return p[9];
+        const char *prior = NULL;
+        if (*p[8] && form_prior(r, p[8], &prior) != 0)
+            return NULL;
+        if (prior != NULL)
+            return prior;
+        int why = signup_why(r, act, uid, hash, dup);
+        if (why <= 0)
+            return why == 0 ? "" : NULL;
+    }
+    return NULL;
+}
+
 /* Validates name and phone; *phone gets the normalised 11 digits. */
 static void
 signup_validate(struct req *r, struct form *f, const char **name,
@@ -512,37 +574,49 @@ signup_validate(struct req *r, struct form *f, const char **name,
         form_error(f, "phone", "请填写 11 位手机号，例如 13800138000");
 }
 
-void
-om_signup_post(struct req *r)
+/* The activity page again, after a sign-up that was not made: the form
+ * with its errors (422), or why (409). */
+static void
+signup_refused(struct req *r, struct form *f, int status, const char *dup)
 {
     struct om_act a;
-    struct form f;
-    const char *name = NULL, *phone = NULL, *dup = NULL;
     if (om_act_load(r, r->args[0], &a) != 1)
         return;
-    form_init(&f, r, true);
-    signup_validate(r, &f, &name, &phone);
-    if (!form_ok(&f)) {
-        activity_page(r, &a, &f, 422, NULL);
-        return;
-    }
-    const char *loc =
-        om_signup_store(r, &a, req_user(r)->id, 0, name, phone, &dup);
-    if (loc == NULL) {
-        page_fail(r);
-    } else if (*loc != '\0') {
-        resp_redirect(r, loc);
+    if (status == 422) {
+        activity_page(r, &a, f, 422, NULL);
     } else if (dup != NULL) {
-        form_init(&f, r, false);
-        activity_page(r, &a, &f, 409,
+        form_init(f, r, false);
+        activity_page(r, &a, f, 409,
                       "您（或这个手机号）已经报名了这个活动，不能重复报名。"
                       "请在“我的”中查看报名情况。");
     } else {
         a.signup_open = false;
-        activity_page(r, &a, &f, 409,
+        activity_page(r, &a, f, 409,
                       arena_printf(r->a, "报名已于 %s 截止，无法再报名。",
                                    a.signup_until));
     }
+}
+
+/* The activity is read only when the sign-up is not made: a sign-up that
+ * succeeds costs two statements (citizen_signup). */
+void
+om_signup_post(struct req *r)
+{
+    struct form f;
+    const char *name = NULL, *phone = NULL, *dup = NULL;
+    form_init(&f, r, true);
+    signup_validate(r, &f, &name, &phone);
+    if (!form_ok(&f)) {
+        signup_refused(r, &f, 422, NULL);
+        return;
+    }
+    const char *loc = citizen_signup(r, r->args[0], name, phone, &dup);
+    if (loc == NULL)
+        page_fail(r);
+    else if (*loc != '\0')
+        resp_redirect(r, loc);
+    else
+        signup_refused(r, &f, 409, dup);
 }
 
 /* ---- the vote ---- */

@@ -546,12 +546,30 @@ req_year_param(const struct req *r)
     return q && valid_int(q, 2000, 2100, &y) ? y : req_year(r);
 }
 
+bool
+form_id_ok(const char *fid)
+{
+    return fid != NULL && strlen(fid) >= 16 && strlen(fid) <= 64;
+}
+
+int
+form_prior(struct req *r, const char *fid, const char **prior)
+{
+    PGresult *res = DBQ(r, STMT_form_location, fid);
+    if (res == NULL)
+        return -1;
+    *prior = PQntuples(res) != 1    ? NULL
+             : db_isnull(res, 0, 0) ? "/"
+                                    : db_get(res, 0, 0);
+    return 0;
+}
+
 int
 form_once(struct req *r, const char **prior)
 {
     const char *fid = req_param(r, "form_id");
     *prior = NULL;
-    if (fid == NULL || strlen(fid) < 16 || strlen(fid) > 64)
+    if (!form_id_ok(fid))
         return 1; /* a script without a nonce gets no deduplication */
     PGresult *res = DBQ(r, STMT_form_claim, fid);
     if (res == NULL)
@@ -560,11 +578,10 @@ form_once(struct req *r, const char **prior)
         return 1;
     /* The row is committed (the claim waited for the first transaction),
      * so its location is there. */
-    res = DBQ(r, STMT_form_location, fid);
-    if (res == NULL)
+    if (form_prior(r, fid, prior) != 0)
         return -1;
-    *prior =
-        PQntuples(res) == 1 && !db_isnull(res, 0, 0) ? db_get(res, 0, 0) : "/";
+    if (*prior == NULL)
+        *prior = "/";
     return 0;
 }
 
@@ -572,7 +589,7 @@ int
 form_once_done(struct req *r, const char *location)
 {
     const char *fid = req_param(r, "form_id");
-    if (fid == NULL || strlen(fid) < 16 || strlen(fid) > 64)
+    if (!form_id_ok(fid))
         return 0;
     return DBQ(r, STMT_form_done, fid, location) ? 0 : -1;
 }

@@ -88,6 +88,11 @@ void form_submit(struct html *h, const char *label);
 /* The CSRF token for this browser (sets the pre-session cookie if new). */
 const char *req_csrf(struct req *r);
 
+/* A form nonce (form_id) the app deduplicates on: 16 to 64 characters. */
+bool form_id_ok(const char *fid);
+/* The answer recorded for form nonce fid: *prior is its address ("/" when
+ * none was recorded), NULL when the nonce is unknown. 0 ok, -1 error. */
+int form_prior(struct req *r, const char *fid, const char **prior);
 /* form_id protocol for POSTs that create something. Call inside the
  * handler's transaction:
  *   1  fresh: go on, then form_once_done(r, location) before COMMIT;

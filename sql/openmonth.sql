@@ -101,6 +101,45 @@ WHERE a.id = $1::bigint AND a.signup_until > now()
 ON CONFLICT DO NOTHING
 RETURNING id, code, status
 
+-- name: om_signup_once
+-- A citizen's sign-up as one statement, committed on its own: no BEGIN,
+-- form nonce or COMMIT round trips, so a sign-up costs the session's user
+-- and this (docs/openmonth.md "Throughput"). The seat as in
+-- om_signup_insert; the person waits behind others when they have $8 or
+-- more no-shows in activities of the same year ($8 = 0: never). The form
+-- nonce $9 ('' without one) is recorded with the ticket's address $10 only
+-- when the sign-up is made, and a form whose nonce is already recorded
+-- makes none: a second press (even after cancelling) answers with the
+-- first answer (form_location). Two presses at once meet at the unique
+-- index of live sign-ups per account, which makes the second wait for the
+-- first and then insert nothing. No row: a live sign-up of the account or
+-- the phone, sign-up closed (or no such activity), the ticket number
+-- taken, or the form already answered; the caller looks which.
+WITH s AS (
+    INSERT INTO om_signups (activity_id, code, user_id, name, phone_enc,
+                            phone_hash, phone_masked, status, deprioritised,
+                            block)
+    SELECT a.id, $2, $3::bigint, $4, $5::bytea, $6::bytea, $7,
+           CASE WHEN seat.block IS NULL THEN 'waitlisted' ELSE 'confirmed' END,
+           $8::integer > 0 AND
+           (SELECT count(*) FROM om_signups n
+            JOIN om_activities na ON na.id = n.activity_id
+            WHERE n.phone_hash = $6::bytea AND n.status = 'no_show'
+              AND extract(year FROM na.starts_at)
+                  = extract(year FROM a.starts_at)) >= $8::integer,
+           seat.block
+    FROM om_activities a, LATERAL (SELECT om_take_seat(a.id) AS block) seat
+    WHERE a.id = $1::bigint AND a.signup_until > now()
+      AND NOT EXISTS (SELECT 1 FROM form_submissions WHERE form_id = $9)
+    ON CONFLICT DO NOTHING
+    RETURNING id, code, status
+), f AS (
+    INSERT INTO form_submissions (form_id, location)
+    SELECT $9, $10 FROM s WHERE $9 <> ''
+    ON CONFLICT (form_id) DO NOTHING
+)
+SELECT id, code, status FROM s
+
 -- name: om_signup_open
 SELECT 1 FROM om_activities WHERE id = $1::bigint AND signup_until > now()
 

@@ -212,6 +212,20 @@ test('double sign-up, same account or same phone, is refused; a repeated form_id
   for (const r of rs) assert.equal(r.status, 303);
   assert.equal(new Set(rs.map((r) => r.location)).size, 1);
   assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '2');
+  // cancelled, then the same form sent again (the back button): the first answer, no new sign-up
+  const code = rs[0].location.split('/').pop();
+  const ct = tokens((await b.get(rs[0].location)).text);
+  assert.equal((await b.post(`${rs[0].location}/cancel`, { csrf: ct.csrf, form_id: ct.formId })).status, 303);
+  assert.equal(status(code), 'cancelled');
+  const resent = await b.post(`/open-month/${id}/signup`, { csrf: t.csrf, form_id: t.formId, name: '双击', phone: ph });
+  assert.equal(resent.status, 303);
+  assert.equal(resent.location, rs[0].location);
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '2');
+  // a fresh form signs the same person up again
+  const fresh = await signup(b, id, '双击', ph);
+  assert.equal(fresh.status, 303);
+  assert.notEqual(fresh.location, rs[0].location);
+  assert.equal(status(fresh.code), 'confirmed');
 });
 
 test('sign-up after the deadline is refused and stores nothing', async () => {
