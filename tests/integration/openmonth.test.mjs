@@ -346,6 +346,11 @@ test('cancel frees the seat and confirms the first person waiting, who sees it o
   assert.equal((await a.post(`${ra.location}/cancel`, { csrf: t.csrf, form_id: t.formId })).status, 303);
   assert.equal((await a.post(`${rb.location}/cancel`, { csrf: t.csrf, form_id: t.formId })).status, 404);
   assert.equal(status(rb.code), 'confirmed');
+  // the one seat is taken: a statement that skips the application cannot seat anyone else,
+  // neither in the activity's only block nor in a block it does not have
+  assert.throws(() => psqlApp(`UPDATE om_signups SET status = 'confirmed', block = 0 WHERE code = '${ra.code}'`), /check constraint/);
+  assert.throws(() => psqlApp(`UPDATE om_signups SET status = 'confirmed', block = 3 WHERE code = '${ra.code}'`), /has no seat block 3/);
+  assert.equal(status(ra.code), 'cancelled');
 });
 
 test('check-in: by ticket number or signed code, once; a second try says when; forged, other activity and cancelled codes refused', async () => {
