@@ -2,7 +2,8 @@
 -- Search statements use the bigram index (schema/0010_board.sql): the
 -- array containment finds candidates through GIN, board_matches rechecks,
 -- except for a query that is one bigram, whose containment is already the
--- answer (board_one_gram, schema/0073_board_exact_bigram.sql).
+-- answer (board_one_gram, schema/0073_board_exact_bigram.sql; in a
+-- sub-SELECT, so a generic plan works it out once, not once a row).
 
 -- name: board_policy_list
 SELECT p.id, p.title, p.doc_no, d.name, to_char(p.published_on, 'YYYY-MM-DD'),
@@ -17,23 +18,16 @@ SELECT p.id, p.title, p.doc_no, d.name, to_char(p.published_on, 'YYYY-MM-DD'),
        count(*) OVER ()
 FROM board_policies p JOIN departments d ON d.id = p.dept_id
 WHERE p.grams @> board_bigrams($1)
-  AND (board_one_gram($1)
+  AND ((SELECT board_one_gram($1))
        OR board_matches(p.title || ' ' || p.doc_no || ' ' || p.body || ' ' || p.interpretation, $1))
   AND ($2 = '' OR d.code = $2)
 ORDER BY p.published_on DESC, p.id DESC
 LIMIT 20 OFFSET ($3::integer - 1) * 20
 
 -- name: board_message_search
--- Published messages (their masked text) containing the query, newest first.
-SELECT m.id, m.policy_id, p.title, m.body_public,
-       to_char(m.created_at, 'YYYY-MM-DD')
-FROM board_messages m JOIN board_policies p ON p.id = m.policy_id
-WHERE m.body_public IS NOT NULL
-  AND m.grams @> board_bigrams($1)
-  AND (board_one_gram($1) OR board_matches(m.body_public, $1))
-  AND ($2 = '' OR p.dept_id = (SELECT id FROM departments WHERE code = $2))
-ORDER BY m.created_at DESC, m.id DESC
-LIMIT 20
+-- Published messages (their masked text) containing the query, newest
+-- first, 20: planned for each query (schema/0074_board_message_search.sql).
+SELECT * FROM board_message_search($1, $2)
 
 -- name: board_policy_get
 SELECT p.id, p.title, p.doc_no, d.name, p.dept_id,
@@ -245,7 +239,7 @@ FROM board_faq f
 JOIN departments d ON d.id = f.dept_id
 LEFT JOIN board_policies p ON p.id = f.policy_id
 WHERE $1 = '' OR (f.grams @> board_bigrams($1)
-                  AND (board_one_gram($1)
+                  AND ((SELECT board_one_gram($1))
                        OR board_matches(f.question || ' ' || f.answer, $1)))
 ORDER BY f.created_at DESC, f.id DESC
 LIMIT 20 OFFSET ($2::integer - 1) * 20
