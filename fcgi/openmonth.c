@@ -419,101 +419,33 @@ signup_why(struct req *r, const char *act, const char *user, const char *hash,
     return PQntuples(res) == 0 ? 0 : 1;
 }
 
-/* Inside the transaction, after form_once: records the answer and the
- * audit row of a 代办, then inserts, which takes the activity's lock, so
- * the lock is held only by the INSERT and the COMMIT. 1 inserted (*loc
- * set), 0 not (a live sign-up of this person: *dup; or sign-up has
- * closed), -1 error. */
+/* One try of om_signup_once with ticket number p[1]: a citizen's commits
+ * on its own; a 代办 runs in a transaction with its audit row. 1 made, 0
+ * not, -1 error. */
 static int
-signup_insert(struct req *r, const char *const p[9], bool staff,
-              const char **loc, const char **dup)
+signup_try(struct req *r, const char *const p[11], bool staff)
 {
-    for (int tries = 0; tries < 4; tries++) {
-        char num[10];
-        ticket_number(num);
-        const char *q[9];
-        memcpy(q, p, sizeof(q));
-        q[1] = num;
-        *loc = signup_location(r, p[0], staff, num);
-        if (form_once_done(r, *loc) != 0 ||
-            (staff &&
-             audit(r, "om_proxy_signup",
-                   arena_printf(r->a, "open-month/%s", p[0]), num) != 0))
-            return -1;
-        PGresult *res = db_exec(r, STMT_om_signup_insert, 9, q);
-        if (res == NULL)
-            return -1;
-        if (PQntuples(res) == 1)
-            return 1;
-        int why = signup_why(r, p[0], p[2], p[6], dup);
-        if (why <= 0)
-            return why;
-        /* else the random number collided: draw another */
-    }
-    return -1;
-}
-
-/* Whether this person (by phone) waits behind others this year. Read
- * before the transaction: it decides nothing about seats. 1 yes, 0 no,
- * -1 error. */
-static int
-signup_deprio(struct req *r, const struct om_act *a, const char *hash)
-{
-    long limit = om_noshow_limit();
-    if (limit <= 0)
-        return 0;
-    PGresult *ns = DBQ(r, STMT_om_noshows_in_year, hash,
-                       arena_printf(r->a, "%ld", a->year));
-    if (ns == NULL)
+    if (staff && db_begin(r) != 0)
         return -1;
-    return db_getll(ns, 0, 0) >= limit;
+    PGresult *res = db_exec(r, STMT_om_signup_once, 11, p);
+    if (res == NULL)
+        return -1;
+    if (!staff)
+        return PQntuples(res) == 1;
+    if (PQntuples(res) == 0) {
+        db_rollback(r);
+        return 0;
+    }
+    if (audit(r, "om_proxy_signup", arena_printf(r->a, "open-month/%s", p[0]),
+              p[1]) != 0 ||
+        db_commit(r) != 0)
+        return -1;
+    return 1;
 }
 
 const char *
-om_signup_store(struct req *r, const struct om_act *a, long long user,
-                long long staff, const char *name, const char *phone,
-                const char **dup_code)
-{
-    unsigned char idx[INDEX_BYTES];
-    size_t elen;
-    const char *prior, *loc = NULL;
-    crypt_index(r->w->keys, "om_signups.phone", phone, strlen(phone), idx);
-    unsigned char *enc = crypt_seal(r->a, r->w->keys, "om_signups.phone", phone,
-                                    strlen(phone), &elen);
-    const char *hash = bytea_hex(r->a, idx, sizeof(idx));
-    *dup_code = NULL;
-    int deprio = signup_deprio(r, a, hash);
-    if (deprio < 0 || db_begin(r) != 0)
-        return NULL;
-    int once = form_once(r, &prior);
-    if (once <= 0)
-        return once == 0 ? prior : NULL;
-    const char *p[9] = {a->id,
-                        NULL,
-                        user ? arena_printf(r->a, "%lld", user) : NULL,
-                        staff ? arena_printf(r->a, "%lld", staff) : NULL,
-                        name,
-                        bytea_hex(r->a, enc, elen),
-                        hash,
-                        mask_phone(r->a, phone),
-                        deprio ? "true" : "false"};
-    int got = signup_insert(r, p, staff != 0, &loc, dup_code);
-    if (got <= 0) {
-        db_rollback(r);
-        return got == 0 ? "" : NULL;
-    }
-    return db_commit(r) == 0 ? loc : NULL;
-}
-
-/* A citizen's sign-up: one statement, committed on its own
- * (om_signup_once), so the request makes two round trips in all, the
- * session's user and this. Returns the ticket's address (or the first
- * answer to this form), "" when none was made (*dup set for a live
- * sign-up of the person; else sign-up has closed or there is no such
- * activity), NULL on error. */
-static const char *
-citizen_signup(struct req *r, const char *act, const char *name,
-               const char *phone, const char **dup)
+om_signup_store(struct req *r, const char *act, long long user, long long staff,
+                const char *name, const char *phone, const char **dup)
 {
     unsigned char idx[INDEX_BYTES];
     size_t elen;
@@ -521,11 +453,12 @@ citizen_signup(struct req *r, const char *act, const char *name,
     unsigned char *enc = crypt_seal(r->a, r->w->keys, "om_signups.phone", phone,
                                     strlen(phone), &elen);
     const char *fid = req_param(r, "form_id");
-    const char *uid = arena_printf(r->a, "%lld", (long long)req_user(r)->id);
+    const char *uid = user ? arena_printf(r->a, "%lld", user) : NULL;
     const char *hash = bytea_hex(r->a, idx, sizeof(idx));
-    const char *p[10] = {act,
+    const char *p[11] = {act,
                          NULL,
                          uid,
+                         staff ? arena_printf(r->a, "%lld", staff) : NULL,
                          name,
                          bytea_hex(r->a, enc, elen),
                          hash,
@@ -538,20 +471,19 @@ citizen_signup(struct req *r, const char *act, const char *name,
         char num[10];
         ticket_number(num);
         p[1] = num;
-        p[9] = signup_location(r, act, false, num);
-        PGresult *res = db_exec(r, STMT_om_signup_once, 10, p);
-        if (res == NULL)
-            return NULL;
-        if (PQntuples(res) == 1)
-            return p[9];
+        p[10] = signup_location(r, act, staff != 0, num);
+        int made = signup_try(r, p, staff != 0);
+        if (made != 0)
+            return made > 0 ? p[10] : NULL;
         const char *prior = NULL;
-        if (*p[8] && form_prior(r, p[8], &prior) != 0)
+        if (*p[9] && form_prior(r, p[9], &prior) != 0)
             return NULL;
         if (prior != NULL)
             return prior;
         int why = signup_why(r, act, uid, hash, dup);
         if (why <= 0)
             return why == 0 ? "" : NULL;
+        /* else the random ticket number was taken: draw another */
     }
     return NULL;
 }
@@ -598,7 +530,7 @@ signup_refused(struct req *r, struct form *f, int status, const char *dup)
 }
 
 /* The activity is read only when the sign-up is not made: a sign-up that
- * succeeds costs two statements (citizen_signup). */
+ * succeeds costs two statements (om_signup_store). */
 void
 om_signup_post(struct req *r)
 {
@@ -610,7 +542,8 @@ om_signup_post(struct req *r)
         signup_refused(r, &f, 422, NULL);
         return;
     }
-    const char *loc = citizen_signup(r, r->args[0], name, phone, &dup);
+    const char *loc =
+        om_signup_store(r, r->args[0], req_user(r)->id, 0, name, phone, &dup);
     if (loc == NULL)
         page_fail(r);
     else if (*loc != '\0')

@@ -78,13 +78,15 @@ const char *om_feed_path(struct req *r);
 const char *om_status_label(const char *status);
 /* The person's ticket page (citizen or staff view). */
 void om_ticket_render(struct req *r, PGresult *t, bool staff);
-/* Sign-up shared by citizens and 代办: inserts under the activity's row
- * lock; returns the 303 location, "" when refused (*dup_code set for a
- * second sign-up, else sign-up has closed) or NULL on a database error.
- * user = 0 for 代办. */
-const char *om_signup_store(struct req *r, const struct om_act *a,
-                            long long user, long long staff, const char *name,
-                            const char *phone, const char **dup_code);
+/* A sign-up in one statement (om_signup_once): a citizen's (user, staff
+ * = 0) committed on its own, a 代办 by staff (user = 0) in a transaction
+ * with its audit row. Returns the 303 location (or the first answer to
+ * this form), "" when none was made (*dup set for a live sign-up of the
+ * person; else sign-up has closed or there is no such activity), NULL on
+ * a database error. */
+const char *om_signup_store(struct req *r, const char *act, long long user,
+                            long long staff, const char *name,
+                            const char *phone, const char **dup);
 /* No-shows in a year after which a person waits behind others on waiting
  * lists for the rest of that year: GONGKAI_OM_NOSHOW_LIMIT, default 2,
  * 0 = never. (candidate for config.c) */

@@ -674,7 +674,7 @@ om_admin_proxy_post(struct req *r)
         return;
     }
     const char *loc =
-        om_signup_store(r, &a, 0, req_user(r)->id, name, phone, &dup);
+        om_signup_store(r, a.id, 0, req_user(r)->id, name, phone, &dup);
     if (loc == NULL) {
         page_fail(r);
     } else if (*loc != '\0') {

@@ -1,8 +1,8 @@
 -- 政府开放月: activities, sign-ups and the waiting list, tickets, check-in,
 -- no-shows, votes. Times are shown in Asia/Shanghai (the connection's zone).
 -- Every statement that decides a seat runs after om_lock in the same
--- transaction (or takes the lock itself: om_signup_insert), so it sees
--- every earlier sign-up of the activity.
+-- transaction, or takes its seat through om_take_seat (om_signup_once;
+-- schema/0070_openmonth_seats.sql says why the waiting list stays exact).
 
 -- name: om_years
 SELECT DISTINCT extract(year FROM starts_at)::integer AS y
@@ -76,66 +76,45 @@ SELECT capacity, om_confirmed(id), signup_until > now(), starts_at > now(),
 FROM om_activities WHERE id = $1::bigint
 FOR NO KEY UPDATE
 
--- name: om_noshows_in_year
--- No-shows of this person (by phone) in activities of that year.
-SELECT count(*) FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
-WHERE s.phone_hash = $1::bytea AND s.status = 'no_show'
-  AND extract(year FROM a.starts_at) = $2::integer
-
--- name: om_signup_insert
+-- name: om_signup_once
+-- A sign-up as one statement: a citizen's ($3, committed on its own: no
+-- BEGIN, form nonce or COMMIT round trips, so a sign-up costs the
+-- session's user and this; docs/openmonth.md "Throughput") or a 代办 by
+-- staff member $4 (in the caller's transaction, with its audit row).
 -- The seat comes from om_take_seat (schema/0070_openmonth_seats.sql): a
 -- block with a free seat, locked until COMMIT, or NULL for the waiting
--- list, decided under the activity's row lock. Everything else of the
--- request (form nonce, no-show count, audit) happens before, so the locks
--- are held only by this statement and the COMMIT. No row when sign-up has
--- closed, when a live sign-up of the same account or phone exists, or when
--- the ticket number is taken.
-INSERT INTO om_signups (activity_id, code, user_id, registered_by, name,
-                        phone_enc, phone_hash, phone_masked, status,
-                        deprioritised, block)
-SELECT a.id, $2, $3::bigint, $4::bigint, $5, $6::bytea, $7::bytea, $8,
-       CASE WHEN seat.block IS NULL THEN 'waitlisted' ELSE 'confirmed' END,
-       $9::boolean, seat.block
-FROM om_activities a, LATERAL (SELECT om_take_seat(a.id) AS block) seat
-WHERE a.id = $1::bigint AND a.signup_until > now()
-ON CONFLICT DO NOTHING
-RETURNING id, code, status
-
--- name: om_signup_once
--- A citizen's sign-up as one statement, committed on its own: no BEGIN,
--- form nonce or COMMIT round trips, so a sign-up costs the session's user
--- and this (docs/openmonth.md "Throughput"). The seat as in
--- om_signup_insert; the person waits behind others when they have $8 or
--- more no-shows in activities of the same year ($8 = 0: never). The form
--- nonce $9 ('' without one) is recorded with the ticket's address $10 only
--- when the sign-up is made, and a form whose nonce is already recorded
--- makes none: a second press (even after cancelling) answers with the
--- first answer (form_location). Two presses at once meet at the unique
--- index of live sign-ups per account, which makes the second wait for the
--- first and then insert nothing. No row: a live sign-up of the account or
--- the phone, sign-up closed (or no such activity), the ticket number
--- taken, or the form already answered; the caller looks which.
+-- list, decided under the activity's row lock. The person waits behind
+-- others when they have $9 or more no-shows in activities of the same
+-- year ($9 = 0: never). The form nonce $10 ('' without one) is recorded
+-- with the ticket's address $11 only when the sign-up is made, and a form
+-- whose nonce is already recorded makes none: a second press (even after
+-- cancelling) answers with the first answer (form_location). Two presses
+-- at once meet at the unique indexes of live sign-ups, which make the
+-- second wait for the first and then insert nothing. No row: a live
+-- sign-up of the account or the phone, sign-up closed (or no such
+-- activity), the ticket number taken, or the form already answered; the
+-- caller looks which.
 WITH s AS (
-    INSERT INTO om_signups (activity_id, code, user_id, name, phone_enc,
-                            phone_hash, phone_masked, status, deprioritised,
-                            block)
-    SELECT a.id, $2, $3::bigint, $4, $5::bytea, $6::bytea, $7,
+    INSERT INTO om_signups (activity_id, code, user_id, registered_by, name,
+                            phone_enc, phone_hash, phone_masked, status,
+                            deprioritised, block)
+    SELECT a.id, $2, $3::bigint, $4::bigint, $5, $6::bytea, $7::bytea, $8,
            CASE WHEN seat.block IS NULL THEN 'waitlisted' ELSE 'confirmed' END,
-           $8::integer > 0 AND
+           $9::integer > 0 AND
            (SELECT count(*) FROM om_signups n
             JOIN om_activities na ON na.id = n.activity_id
-            WHERE n.phone_hash = $6::bytea AND n.status = 'no_show'
+            WHERE n.phone_hash = $7::bytea AND n.status = 'no_show'
               AND extract(year FROM na.starts_at)
-                  = extract(year FROM a.starts_at)) >= $8::integer,
+                  = extract(year FROM a.starts_at)) >= $9::integer,
            seat.block
     FROM om_activities a, LATERAL (SELECT om_take_seat(a.id) AS block) seat
     WHERE a.id = $1::bigint AND a.signup_until > now()
-      AND NOT EXISTS (SELECT 1 FROM form_submissions WHERE form_id = $9)
+      AND NOT EXISTS (SELECT 1 FROM form_submissions WHERE form_id = $10)
     ON CONFLICT DO NOTHING
     RETURNING id, code, status
 ), f AS (
     INSERT INTO form_submissions (form_id, location)
-    SELECT $9, $10 FROM s WHERE $9 <> ''
+    SELECT $10, $11 FROM s WHERE $10 <> ''
     ON CONFLICT (form_id) DO NOTHING
 )
 SELECT id, code, status FROM s
