@@ -28,6 +28,7 @@ struct worker {
     const struct keys *keys;
     long requests;     /* served since start */
     int64_t housekept; /* unix time of the last db_housekeeping */
+    int pid;           /* getpid() once: the log line of every request has it */
 };
 
 enum method {
@@ -74,6 +75,11 @@ struct req {
     int nargs;
     bool user_loaded;     /* req_user() has run */
     struct user *user;    /* NULL = anonymous */
+    bool ident_checked;   /* req_ident() has run */
+    struct ident ident;   /* the session token's signed claims (user 0:
+                             none); the account itself is checked by
+                             req_user(), or on RF_EPOCH routes by the
+                             handler's own statement */
     const char *pre;      /* pre-session id (gk_pre cookie) */
     bool db_checked;      /* connection checked for this request */
     bool db_down;         /* a query failed for lost connection */

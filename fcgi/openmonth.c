@@ -392,6 +392,9 @@ om_noshow_limit(void)
 
 /* Where a sign-up's answer points: the citizen's ticket, or the printable
  * ticket of a 代办 sign-up. */
+/* Parameters of om_signup_once (sql/openmonth.sql). */
+#define OM_SIGNUP_PARAMS 12
+
 static const char *
 signup_location(struct req *r, const char *act, bool staff, const char *num)
 {
@@ -423,11 +426,11 @@ signup_why(struct req *r, const char *act, const char *user, const char *hash,
  * on its own; a 代办 runs in a transaction with its audit row. 1 made, 0
  * not, -1 error. */
 static int
-signup_try(struct req *r, const char *const p[11], bool staff)
+signup_try(struct req *r, const char *const p[OM_SIGNUP_PARAMS], bool staff)
 {
     if (staff && db_begin(r) != 0)
         return -1;
-    PGresult *res = db_exec(r, STMT_om_signup_once, 11, p);
+    PGresult *res = db_exec(r, STMT_om_signup_once, OM_SIGNUP_PARAMS, p);
     if (res == NULL)
         return -1;
     if (!staff)
@@ -443,9 +446,10 @@ signup_try(struct req *r, const char *const p[11], bool staff)
     return 1;
 }
 
-const char *
-om_signup_store(struct req *r, const char *act, long long user, long long staff,
-                const char *name, const char *phone, const char **dup)
+enum om_signup_res
+om_signup_store(struct req *r, const char *act, const struct om_signer *who,
+                const char *name, const char *phone, const char **loc,
+                const char **dup)
 {
     unsigned char idx[INDEX_BYTES];
     size_t elen;
@@ -453,39 +457,48 @@ om_signup_store(struct req *r, const char *act, long long user, long long staff,
     unsigned char *enc = crypt_seal(r->a, r->w->keys, "om_signups.phone", phone,
                                     strlen(phone), &elen);
     const char *fid = req_param(r, "form_id");
-    const char *uid = user ? arena_printf(r->a, "%lld", user) : NULL;
+    const char *uid = who->user ? arena_printf(r->a, "%lld", who->user) : NULL;
     const char *hash = bytea_hex(r->a, idx, sizeof(idx));
-    const char *p[11] = {act,
-                         NULL,
-                         uid,
-                         staff ? arena_printf(r->a, "%lld", staff) : NULL,
-                         name,
-                         bytea_hex(r->a, enc, elen),
-                         hash,
-                         mask_phone(r->a, phone),
-                         arena_printf(r->a, "%ld", om_noshow_limit()),
-                         form_id_ok(fid) ? fid : "",
-                         NULL};
+    bool staff = who->staff != 0;
+    const char *p[OM_SIGNUP_PARAMS] = {
+        act,
+        NULL,
+        uid,
+        staff ? arena_printf(r->a, "%lld", who->staff) : NULL,
+        name,
+        bytea_hex(r->a, enc, elen),
+        hash,
+        mask_phone(r->a, phone),
+        arena_printf(r->a, "%ld", om_noshow_limit()),
+        form_id_ok(fid) ? fid : "",
+        NULL,
+        staff ? NULL : arena_printf(r->a, "%d", (int)who->epoch)};
     *dup = NULL;
+    *loc = NULL;
     for (int tries = 0; tries < 4; tries++) {
         char num[10];
         ticket_number(num);
         p[1] = num;
-        p[10] = signup_location(r, act, staff != 0, num);
-        int made = signup_try(r, p, staff != 0);
-        if (made != 0)
-            return made > 0 ? p[10] : NULL;
-        const char *prior = NULL;
-        if (*p[9] && form_prior(r, p[9], &prior) != 0)
-            return NULL;
-        if (prior != NULL)
-            return prior;
+        p[10] = signup_location(r, act, staff, num);
+        int made = signup_try(r, p, staff);
+        if (made != 0) {
+            *loc = p[10];
+            return made > 0 ? OM_SIGNUP_MADE : OM_SIGNUP_ERROR;
+        }
+        if (*p[9] && form_prior(r, p[9], loc) != 0)
+            return OM_SIGNUP_ERROR;
+        if (*loc != NULL)
+            return OM_SIGNUP_MADE;
+        /* om_signup_once makes nothing for a session whose account's
+         * epoch has moved on (logged out everywhere): look at that first */
+        if (!staff && req_user(r) == NULL)
+            return r->db_down ? OM_SIGNUP_ERROR : OM_SIGNUP_SIGNED_OUT;
         int why = signup_why(r, act, uid, hash, dup);
         if (why <= 0)
-            return why == 0 ? "" : NULL;
+            return why == 0 ? OM_SIGNUP_REFUSED : OM_SIGNUP_ERROR;
         /* else the random ticket number was taken: draw another */
     }
-    return NULL;
+    return OM_SIGNUP_ERROR;
 }
 
 /* Validates name and phone; *phone gets the normalised 11 digits. */
@@ -530,26 +543,26 @@ signup_refused(struct req *r, struct form *f, int status, const char *dup)
 }
 
 /* The activity is read only when the sign-up is not made: a sign-up that
- * succeeds costs two statements (om_signup_store). */
+ * succeeds costs one statement (om_signup_store), which also checks the
+ * session (RF_EPOCH). */
 void
 om_signup_post(struct req *r)
 {
     struct form f;
-    const char *name = NULL, *phone = NULL, *dup = NULL;
+    const char *name = NULL, *phone = NULL, *dup = NULL, *loc = NULL;
     form_init(&f, r, true);
     signup_validate(r, &f, &name, &phone);
     if (!form_ok(&f)) {
         signup_refused(r, &f, 422, NULL);
         return;
     }
-    const char *loc =
-        om_signup_store(r, r->args[0], req_user(r)->id, 0, name, phone, &dup);
-    if (loc == NULL)
-        page_fail(r);
-    else if (*loc != '\0')
-        resp_redirect(r, loc);
-    else
-        signup_refused(r, &f, 409, dup);
+    struct om_signer who = {r->ident.user, r->ident.epoch, 0};
+    switch (om_signup_store(r, r->args[0], &who, name, phone, &loc, &dup)) {
+    case OM_SIGNUP_MADE: resp_redirect(r, loc); break;
+    case OM_SIGNUP_REFUSED: signup_refused(r, &f, 409, dup); break;
+    case OM_SIGNUP_SIGNED_OUT: page_signed_out(r); break;
+    case OM_SIGNUP_ERROR: page_fail(r); break;
+    }
 }
 
 /* ---- the vote ---- */

@@ -78,15 +78,28 @@ const char *om_feed_path(struct req *r);
 const char *om_status_label(const char *status);
 /* The person's ticket page (citizen or staff view). */
 void om_ticket_render(struct req *r, PGresult *t, bool staff);
-/* A sign-up in one statement (om_signup_once): a citizen's (user, staff
- * = 0) committed on its own, a 代办 by staff (user = 0) in a transaction
- * with its audit row. Returns the 303 location (or the first answer to
- * this form), "" when none was made (*dup set for a live sign-up of the
- * person; else sign-up has closed or there is no such activity), NULL on
- * a database error. */
-const char *om_signup_store(struct req *r, const char *act, long long user,
-                            long long staff, const char *name,
-                            const char *phone, const char **dup);
+/* Who signs up: a citizen by session (user, and the epoch of their
+ * token, checked against the account in the sign-up's own statement), or
+ * staff member staff for someone else (a 代办; user and epoch 0). */
+struct om_signer {
+    long long user;
+    int32_t epoch;
+    long long staff;
+};
+enum om_signup_res {
+    OM_SIGNUP_ERROR = -1,     /* database error */
+    OM_SIGNUP_REFUSED = 0,    /* *dup set for a live sign-up of the person;
+                                 else sign-up has closed or no such activity */
+    OM_SIGNUP_MADE = 1,       /* *loc: the 303 location, or the first answer
+                                 to this form */
+    OM_SIGNUP_SIGNED_OUT = 2, /* the citizen's session is no longer valid */
+};
+/* A sign-up in one statement (om_signup_once): a citizen's committed on
+ * its own, a 代办 in a transaction with its audit row. */
+enum om_signup_res om_signup_store(struct req *r, const char *act,
+                                   const struct om_signer *who,
+                                   const char *name, const char *phone,
+                                   const char **loc, const char **dup);
 /* No-shows in a year after which a person waits behind others on waiting
  * lists for the rest of that year: GONGKAI_OM_NOSHOW_LIMIT, default 2,
  * 0 = never. (candidate for config.c) */

@@ -673,11 +673,13 @@ om_admin_proxy_post(struct req *r)
         desk_page(r, &a, &d, 422);
         return;
     }
-    const char *loc =
-        om_signup_store(r, a.id, 0, req_user(r)->id, name, phone, &dup);
-    if (loc == NULL) {
+    const char *loc = NULL;
+    struct om_signer who = {0, 0, req_user(r)->id};
+    enum om_signup_res made =
+        om_signup_store(r, a.id, &who, name, phone, &loc, &dup);
+    if (made == OM_SIGNUP_ERROR || made == OM_SIGNUP_SIGNED_OUT) {
         page_fail(r);
-    } else if (*loc != '\0') {
+    } else if (made == OM_SIGNUP_MADE) {
         resp_redirect(r, loc);
     } else {
         form_init(&fp, r, false);

@@ -172,6 +172,12 @@ page_table_end(struct html *h)
 }
 
 void
+page_signed_out(struct req *r)
+{
+    page_error(r, 401, "请先登录", "登录已失效，请重新登录后再提交。");
+}
+
+void
 page_fail(struct req *r)
 {
     if (r->db_down)
@@ -477,19 +483,28 @@ load_user(struct req *r, const struct ident *id)
     return u;
 }
 
+const struct ident *
+req_ident(struct req *r)
+{
+    if (!r->ident_checked) {
+        r->ident_checked = true;
+        const char *tok = params_get(&r->cookies, SESS_COOKIE);
+        if (tok == NULL || sess_decode(r->w->keys, tok, strlen(tok), r->now,
+                                       &r->ident) != SESS_OK)
+            memset(&r->ident, 0, sizeof(r->ident));
+    }
+    return r->ident.user != 0 ? &r->ident : NULL;
+}
+
 struct user *
 req_user(struct req *r)
 {
     if (r->user_loaded)
         return r->user;
     r->user_loaded = true;
-    const char *tok = params_get(&r->cookies, SESS_COOKIE);
-    if (tok == NULL)
-        return NULL;
-    struct ident id;
-    if (sess_decode(r->w->keys, tok, strlen(tok), r->now, &id) != SESS_OK)
-        return NULL;
-    r->user = load_user(r, &id);
+    const struct ident *id = req_ident(r);
+    if (id != NULL)
+        r->user = load_user(r, id);
     return r->user;
 }
 

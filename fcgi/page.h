@@ -31,6 +31,8 @@ void page_table_end(struct html *h);
 /* A failed statement that was not a lost connection (then the dispatcher
  * answers 503): roll back and answer 500 with a plain message. */
 void page_fail(struct req *r);
+/* 401 for a POST whose session is no longer valid: log in again. */
+void page_signed_out(struct req *r);
 /* Closes <main>, adds the footer. */
 void page_end(struct req *r, struct html *h);
 /* A whole page for an error status with a plain-language message. */
@@ -111,6 +113,9 @@ int form_once_tx(struct req *r) __attribute__((warn_unused_result));
 
 /* The logged-in user, verified against the database (NULL = anonymous). */
 struct user *req_user(struct req *r);
+/* The session token's claims once its signature and expiry are checked,
+ * the account not yet (NULL = no valid token): for RF_EPOCH routes. */
+const struct ident *req_ident(struct req *r);
 /* Request fields. */
 const char *req_param(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *name);

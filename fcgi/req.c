@@ -194,14 +194,19 @@ static int
 guard(struct req *r)
 {
     const struct route *rt = r->route;
-    if (rt->access != ACC_PUBLIC) {
+    if (rt->flags & RF_EPOCH) {
+        /* routes.c pairs RF_EPOCH with ACC_CITIZEN POSTs only (unit test) */
+        if (req_ident(r) == NULL) {
+            page_signed_out(r);
+            return -1;
+        }
+    } else if (rt->access != ACC_PUBLIC) {
         struct user *u = req_user(r);
         if (r->db_down)
             return -1;
         if (u == NULL) {
             if (r->method == M_POST)
-                page_error(r, 401, "请先登录",
-                           "登录已失效，请重新登录后再提交。");
+                page_signed_out(r);
             else
                 resp_redirect(r, login_redirect(r));
             return -1;
@@ -276,7 +281,7 @@ log_line(struct req *r, int64_t t0)
     fprintf(stderr, "%s %s %s %d %lldus pid=%d\n", ts, r->method_name,
             log_safe(path, sizeof(path), r->path),
             r->resp.status ? r->resp.status : 200, (long long)(now_usec() - t0),
-            (int)getpid());
+            r->w->pid);
 }
 
 void

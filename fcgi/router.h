@@ -30,6 +30,12 @@ enum route_flag {
     RF_UPLOAD = 2, /* multipart uploads: GONGKAI_UPLOAD_MAX instead of
                       GONGKAI_BODY_MAX */
     RF_NOFORM = 4, /* POST without form_id (logout buttons, JSON tools) */
+    RF_EPOCH = 8,  /* ACC_CITIZEN POSTs whose one statement checks the
+                      session itself: the dispatcher verifies the signed
+                      token only, and the handler passes r->ident's user
+                      and epoch to a statement that changes nothing unless
+                      the account still has that epoch (om_signup_once).
+                      It saves the account's lookup, a round trip. */
 };
 
 typedef void (*handler_fn)(struct req *r);

@@ -111,7 +111,7 @@ const struct route routes[] = {
     {M_GET, "/open-month/calendar/{key}.ics", om_feed_get, ACC_PUBLIC, 0},
     {M_GET, "/open-month/{id}", om_activity_get, ACC_PUBLIC, 0},
     {M_GET, "/open-month/{id}.ics", om_ics_get, ACC_PUBLIC, 0},
-    {M_POST, "/open-month/{id}/signup", om_signup_post, ACC_CITIZEN, 0},
+    {M_POST, "/open-month/{id}/signup", om_signup_post, ACC_CITIZEN, RF_EPOCH},
     {M_POST, "/open-month/{id}/vote", om_vote_post, ACC_CITIZEN, 0},
     {M_GET, "/me/tickets/{key}", om_ticket_get, ACC_CITIZEN, 0},
     {M_POST, "/me/tickets/{key}/cancel", om_cancel_post, ACC_CITIZEN, 0},

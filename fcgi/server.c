@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,10 +49,28 @@ set_handler(int sig, void (*fn)(int))
 
 /* ---- worker ---- */
 
+/* Ends the request and closes its connection. libfcgi closes gracefully:
+ * shutdown(), then it waits (up to 2 s) for nginx to close its end, so that
+ * input left unread cannot turn the close into a reset that loses the
+ * answer. After a normal request nothing is left unread, and the wait only
+ * puts the worker to sleep until nginx has read the answer: a sleep, a
+ * wake-up and three system calls a request, and a worker that is not
+ * accepting meanwhile. So when nothing is waiting to be read, the
+ * connection is closed at once (FCGX_Detach: close without shutdown);
+ * else the graceful way. */
+static void
+finish(FCGX_Request *f)
+{
+    struct pollfd p = {.fd = f->ipcFd, .events = POLLIN};
+    if (f->ipcFd >= 0 && poll(&p, 1, 0) == 0)
+        (void)FCGX_Detach(f);
+    FCGX_Finish_r(f);
+}
+
 static void
 worker_main(int sock, struct keys *keys)
 {
-    struct worker w = {.keys = keys};
+    struct worker w = {.keys = keys, .pid = (int)getpid()};
     struct arena a;
     FCGX_Request f;
     sigset_t term, old;
@@ -88,7 +107,7 @@ worker_main(int sock, struct keys *keys)
             break;
         }
         req_handle(&w, &f, &a);
-        FCGX_Finish_r(&f);
+        finish(&f);
         arena_reset(&a);
         db_housekeeping(&w, (int64_t)time(NULL));
     }

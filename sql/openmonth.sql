@@ -93,7 +93,9 @@ FOR NO KEY UPDATE
 -- second wait for the first and then insert nothing. No row: a live
 -- sign-up of the account or the phone, sign-up closed (or no such
 -- activity), the ticket number taken, or the form already answered; the
--- caller looks which.
+-- caller looks which. For a citizen $12 is the epoch of their session
+-- token (NULL for a 代办): nothing is made unless their account still has
+-- it (router.h RF_EPOCH), so the sign-up needs no lookup of its own.
 WITH s AS (
     INSERT INTO om_signups (activity_id, code, user_id, registered_by, name,
                             phone_enc, phone_hash, phone_masked, status,
@@ -102,14 +104,17 @@ WITH s AS (
            CASE WHEN seat.block IS NULL THEN 'waitlisted' ELSE 'confirmed' END,
            $9::integer > 0 AND
            (SELECT count(*) FROM om_signups n
-            JOIN om_activities na ON na.id = n.activity_id
             WHERE n.phone_hash = $7::bytea AND n.status = 'no_show'
-              AND extract(year FROM na.starts_at)
+              AND (SELECT extract(year FROM na.starts_at)
+                   FROM om_activities na WHERE na.id = n.activity_id)
                   = extract(year FROM a.starts_at)) >= $9::integer,
            seat.block
     FROM om_activities a, LATERAL (SELECT om_take_seat(a.id) AS block) seat
     WHERE a.id = $1::bigint AND a.signup_until > now()
       AND NOT EXISTS (SELECT 1 FROM form_submissions WHERE form_id = $10)
+      AND ($12::integer IS NULL OR EXISTS (
+          SELECT 1 FROM users u
+          WHERE u.id = $3::bigint AND u.session_epoch = $12::integer))
     ON CONFLICT DO NOTHING
     RETURNING id, code, status
 ), f AS (

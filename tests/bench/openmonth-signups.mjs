@@ -1,8 +1,7 @@
-// Load generator of tests/bench/module-openmonth.sh: POST sign-ups to one
-// activity from CONNS keep-alive connections, each request a different
-// seeded citizen, until every citizen has tried once or DURATION seconds
-// are up. Prints one line of JSON: sign-ups (303), errors, seconds,
-// sign-ups/s, p50 and p99 in ms.
+// Requests of tests/bench/module-openmonth.sh's sign-up load, made before
+// the clock starts: one line per seeded citizen, "PATH<TAB>COOKIE<TAB>BODY",
+// a POST of a sign-up to one activity with that citizen's session, CSRF
+// token and a fresh form_id. wrk sends them (openmonth-signups.lua).
 //
 // Sessions and CSRF tokens are made here, the way tests/lib/client.mjs
 // forgeToken does, with the bench instance's own key file: a browser's
@@ -11,13 +10,11 @@
 // nobody can log in to, and whoever can read the key file could sign any
 // session anyway.
 //
-//   node openmonth-signups.mjs BASE ACTIVITY IDS_FILE KEYS_FILE CONNS DURATION
-import http from 'node:http';
+//   node openmonth-signups.mjs ACTIVITY IDS_FILE KEYS_FILE > REQUESTS_FILE
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-const [base, activity, idsFile, keysFile, connsArg, durationArg] = process.argv.slice(2);
-const conns = Number(connsArg);
+const [activity, idsFile, keysFile] = process.argv.slice(2);
 const ids = readFileSync(idsFile, 'utf8').split('\n').filter(Boolean).map(Number);
 
 // The current key of a purpose is the one with the highest id (keys.c).
@@ -50,54 +47,12 @@ function session(user) {
   return Buffer.concat([p, mac]).toString('base64url');
 }
 
-// One request's cookie and body, made before the clock starts.
-const requests = ids.map((user, i) => {
+const path = `/open-month/${activity}/signup`;
+const lines = ids.map((user, i) => {
   const pre = randomBytes(18).toString('base64url');
   const csrf = createHmac('sha512', csrfKey).update('csrf1').update(pre).digest().subarray(0, 32).toString('base64url');
   const phone = '139' + String(i).padStart(8, '0');
   const body = new URLSearchParams({ csrf, form_id: randomBytes(18).toString('base64url'), name: '压测市民', phone }).toString();
-  return { cookie: `gk_sess=${session(user)}; gk_pre=${pre}`, body };
+  return `${path}\tgk_sess=${session(user)}; gk_pre=${pre}\t${body}\n`;
 });
-
-const url = new URL(`/open-month/${activity}/signup`, base);
-const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
-function post(req) {
-  return new Promise((resolve) => {
-    const r = http.request(url, {
-      method: 'POST', agent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(req.body), cookie: req.cookie },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    r.on('error', () => resolve(0));
-    r.end(req.body);
-  });
-}
-
-let next = 0, ok = 0, errors = 0;
-const latencies = [];
-const codes = {};
-async function client() {
-  while (next < requests.length && Date.now() < deadline) {
-    const req = requests[next++];
-    const t0 = process.hrtime.bigint();
-    const status = await post(req);
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (status === 303) ok++;
-    else { errors++; codes[status] = (codes[status] || 0) + 1; }
-  }
-}
-
-// the clock starts once every request is made
-const deadline = Date.now() + Number(durationArg) * 1000;
-const start = process.hrtime.bigint();
-await Promise.all(Array.from({ length: conns }, client));
-const secs = Number(process.hrtime.bigint() - start) / 1e9;
-agent.destroy();
-latencies.sort((a, b) => a - b);
-const pct = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
-console.log(JSON.stringify({
-  signups: ok, errors, codes, seconds: Number(secs.toFixed(2)),
-  rate: Number((ok / secs).toFixed(1)), p50: Number(pct(0.5).toFixed(2)), p99: Number(pct(0.99).toFixed(2)),
-}));
+process.stdout.write(lines.join(''));

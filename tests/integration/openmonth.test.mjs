@@ -228,6 +228,28 @@ test('double sign-up, same account or same phone, is refused; a repeated form_id
   assert.equal(status(fresh.code), 'confirmed');
 });
 
+test('sign-up with a session revoked meanwhile (logged out everywhere): 401, asked to log in, nothing stored', async () => {
+  // The sign-up checks the session in its own statement (RF_EPOCH), not
+  // before it: a token whose account has moved on must still make nothing.
+  const s = await staff();
+  const { id } = await publish(s);
+  const [c] = await citizens(1, `rev${run}`);
+  const t = tokens((await c.get(`/open-month/${id}`)).text);
+  assert.ok(t.formId, 'the form is there while the session is valid');
+  psql(`UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ${c.uid}`);
+  const r = await c.post(`/open-month/${id}/signup`, { csrf: t.csrf, form_id: t.formId, name: '已退出', phone: phone() });
+  assert.equal(r.status, 401);
+  assert.ok(r.text.includes('登录已失效，请重新登录后再提交'));
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '0');
+  assert.equal(psql(`SELECT count(*) FROM form_submissions WHERE form_id = '${t.formId}'`), '0');
+  // a forged token is refused before anything else
+  const forged = new Client();
+  forged.jar.set('gk_sess', c.jar.get('gk_sess').slice(0, -4) + 'AAAA');
+  forged.jar.set('gk_pre', c.jar.get('gk_pre'));
+  assert.equal((await forged.post(`/open-month/${id}/signup`, { csrf: t.csrf, form_id: t.formId, name: '伪造', phone: phone() })).status, 401);
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '0');
+});
+
 test('sign-up after the deadline is refused and stores nothing', async () => {
   const s = await staff();
   const { id } = await publish(s);

@@ -422,7 +422,15 @@ test_table_shape(void **state)
         assert_int_equal(r->methods & ~(unsigned)(M_GET | M_POST | M_HEAD), 0);
         assert_true(r->access < ACC__MAX);
         assert_int_equal(
-            r->flags & ~(unsigned)(RF_DEPT | RF_UPLOAD | RF_NOFORM), 0);
+            r->flags & ~(unsigned)(RF_DEPT | RF_UPLOAD | RF_NOFORM | RF_EPOCH),
+            0);
+        /* The dispatcher checks only the token of an RF_EPOCH route: the
+         * account is the handler's, which only a citizen's POST can do. */
+        if ((r->flags & RF_EPOCH) &&
+            (r->access != ACC_CITIZEN || r->methods != M_POST))
+            fail_msg("row %zu: RF_EPOCH on \"%s\" that is not an "
+                     "ACC_CITIZEN POST",
+                     i, r->pattern);
         /* Only known captures, and no more than a request can hold. */
         int caps = 0;
         for (const char *p = strchr(r->pattern, '{'); p != NULL;
