@@ -311,7 +311,7 @@ message_form(struct req *r, struct html *h, struct form *f, const char *pid)
 }
 
 /* One part of board_policy_page's result: its rows first..first+n-1, its
- * columns from 2 on (0 is the part, 1 the order within it). */
+ * columns from 1 on (0 is the part). The parts come in order, 0 to 2. */
 struct part {
     PGresult *res;
     int first, n;
@@ -333,7 +333,7 @@ page_part(PGresult *res, const char *which)
 static const char *
 part_get(const struct part *p, int i, int k)
 {
-    return db_get(p->res, p->first + i, 2 + k);
+    return db_get(p->res, p->first + i, 1 + k);
 }
 
 #define COL(k) part_get(p, i, (k))

@@ -39,7 +39,8 @@ WHERE p.id = $1::bigint
 -- name: board_policy_page
 -- The public policy page in one statement and one round trip: the policy,
 -- its related documents and a page of its published messages with their
--- replies, in parts (schema/0071_board_policy_page.sql says which columns).
+-- replies, in parts (schema/0076_board_policy_page_parts.sql says which
+-- columns); the parts come in order and nothing sorts them.
 SELECT * FROM board_policy_page($1::bigint, $2::integer)
 
 -- name: board_message_create
