@@ -338,7 +338,12 @@ pg_start() {
     echo "--- $(date '+%F %T') instance.sh: pg_ctl start" >> "$VAR/log/postgres.log"
     # pg_ctl starts the postmaster in its own session with stdio on the log, so a caller reading
     # our output (a pipe) is not held open by it.
-    if ! as_run_user "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$VAR/log/postgres.log" -w -t 60 -s start \
+    # glibc gives freed memory at the top of a backend's heap back to the kernel once 128 KB are
+    # free there. The search page's statements (bigram arrays, bitmaps) crossed that line at
+    # every request, and each give-back flushes the TLB of every CPU: 7 % of the machine on
+    # `GET /policies?q=养老` (perf, docs/board.md). A backend now keeps up to 32 MB.
+    if ! as_run_user env GLIBC_TUNABLES=glibc.malloc.trim_threshold=33554432 \
+            "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$VAR/log/postgres.log" -w -t 60 -s start \
             </dev/null >/dev/null 2>>"$VAR/log/postgres.log" {LOCK_FD}>&-; then
         show_log "$VAR/log/postgres.log" "instance.sh: pg_ctl start"
         die "PostgreSQL did not start"
