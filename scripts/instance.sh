@@ -302,9 +302,9 @@ unix_socket_directories = $(pgq "$VAR/run")
 unix_socket_permissions = 0777
 port = $PGPORT
 max_connections = 100
-# PostgreSQL's default of 128 MB is a fraction of `make bench`'s database (922 MB, 712 MB of it
-# the board's million messages with their indexes). 1 GB holds it, and is a 24th of the RAM
-# of the machines this runs on (24 GB), well inside the usual quarter.
+# PostgreSQL's default of 128 MB is a fraction of the database make bench builds (922 MB, 712 MB
+# of it the board's million messages with their indexes). 1 GB holds it, and is a 24th of the
+# RAM of the machines this runs on (24 GB), well inside the usual quarter.
 shared_buffers = 1GB
 fsync = on
 timezone = 'Asia/Shanghai'
