@@ -390,11 +390,11 @@ om_noshow_limit(void)
     return v && valid_int(v, 0, 100, &n) ? n : 2;
 }
 
-/* Where a sign-up's answer points: the citizen's ticket, or the printable
- * ticket of a 代办 sign-up. */
 /* Parameters of om_signup_once (sql/openmonth.sql). */
 #define OM_SIGNUP_PARAMS 12
 
+/* Where a sign-up's answer points: the citizen's ticket, or the printable
+ * ticket of a 代办 sign-up. */
 static const char *
 signup_location(struct req *r, const char *act, bool staff, const char *num)
 {
