@@ -20,6 +20,7 @@
 #include "sess.h"
 
 struct route;
+struct pagecache;
 typedef struct FCGX_Request FCGX_Request;
 
 struct worker {
@@ -29,6 +30,7 @@ struct worker {
     long requests;     /* served since start */
     int64_t housekept; /* unix time of the last db_housekeeping */
     int pid;           /* getpid() once: the log line of every request has it */
+    struct pagecache *pages; /* copies of public pages; NULL: none kept */
 };
 
 enum method {

@@ -3,6 +3,7 @@
  * Atom feeds and the statistics page. */
 #include "board.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "db.h"
 #include "page.h"
+#include "pagecache.h"
 #include "resp.h"
 #include "valid.h"
 
@@ -465,29 +467,64 @@ policy_document(struct html *h, const struct part *pol)
     }
 }
 
-/* The whole policy page, from one statement; f carries the errors of a
- * refused message. */
-static void
-policy_page(struct req *r, struct form *f, int status)
+/* The policy's document, related documents and messages: the part of the
+ * page that is the same for everyone, kept in the worker's page cache under
+ * the revision of part 0 (c7). Returns the title for page_begin, or NULL
+ * after answering 404. */
+static const char *
+policy_content(struct req *r, PGresult *res, struct html **hp)
 {
     const char *pid = board_arg(r, 0);
-    char pg[16];
-    snprintf(pg, sizeof(pg), "%d", req_page(r));
-    PGresult *res = DBQ(r, STMT_board_policy_page, pid, pg);
-    if (res == NULL) {
-        page_fail(r);
-        return;
-    }
     struct part pol = page_part(res, "0"), rel = page_part(res, "1"),
                 msgs = page_part(res, "2");
     if (pol.n == 0) {
         not_found(r);
-        return;
+        return NULL;
     }
-    struct html *h = page_begin(r, part_get(&pol, 0, 1));
+    const char *title = part_get(&pol, 0, 1);
+    struct html *h = page_begin(r, title);
+    size_t mark = html_mark(h);
     policy_document(h, &pol);
     policy_related(r, h, &rel);
     policy_messages(r, h, pid, &msgs);
+    if (r->w->pages != NULL)
+        (void)pagecache_put(r->w->pages, strtoll(pid, NULL, 10), req_page(r),
+                            strtoll(part_get(&pol, 0, 7), NULL, 10), title, h,
+                            mark);
+    *hp = h;
+    return title;
+}
+
+/* The whole policy page, from one statement; f carries the errors of a
+ * refused message. The statement is given the revision of the worker's copy
+ * of the page (0: none) and answers part 3 alone when it is still current. */
+static void
+policy_page(struct req *r, struct form *f, int status)
+{
+    const char *pid = board_arg(r, 0);
+    const struct pagecache_entry *kept =
+        r->w->pages != NULL
+            ? pagecache_get(r->w->pages, strtoll(pid, NULL, 10), req_page(r))
+            : NULL;
+    char pg[16], rev[24];
+    snprintf(pg, sizeof(pg), "%d", req_page(r));
+    snprintf(rev, sizeof(rev), "%" PRId64, kept != NULL ? kept->rev : 0);
+    PGresult *res = DBQ(r, STMT_board_policy_page, pid, pg, rev);
+    if (res == NULL) {
+        page_fail(r);
+        return;
+    }
+    struct html *h;
+    bool hit = kept != NULL && page_part(res, "3").n == 1;
+    if (hit) {
+        h = page_begin(r, kept->title);
+        html_replay(h, &kept->markup);
+    } else if (policy_content(r, res, &h) == NULL) {
+        return;
+    }
+    /* Says where the content came from, as nginx's X-Cache does for its
+     * micro-cache: for whoever checks a page that looks stale. */
+    (void)resp_header(r, "X-Page-Cache", hit ? "HIT" : "MISS");
     message_form(r, h, f, pid);
     page_end(r, h);
     r->resp.status = status;

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -143,4 +144,37 @@ void
 html_raw_trusted(struct html *h, const char *literal)
 {
     buf_puts(h->out, literal);
+}
+
+size_t
+html_mark(const struct html *h)
+{
+    return h->out->len;
+}
+
+bool
+html_keep(const struct html *h, size_t mark, struct html_kept *k)
+{
+    size_t n = mark <= h->out->len ? h->out->len - mark : 0;
+    k->p = malloc(n ? n : 1);
+    k->n = k->p ? n : 0;
+    if (k->p == NULL)
+        return false;
+    if (n)
+        memcpy(k->p, h->out->p + mark, n);
+    return true;
+}
+
+void
+html_replay(struct html *h, const struct html_kept *k)
+{
+    buf_put(h->out, k->p, k->n);
+}
+
+void
+html_kept_free(struct html_kept *k)
+{
+    free(k->p);
+    k->p = NULL;
+    k->n = 0;
 }

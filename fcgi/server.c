@@ -21,6 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "pagecache.h"
 #include "req.h"
 
 #define MAX_WORKERS    256
@@ -70,7 +71,9 @@ finish(FCGX_Request *f)
 static void
 worker_main(int sock, struct keys *keys)
 {
-    struct worker w = {.keys = keys, .pid = (int)getpid()};
+    struct pagecache pages;
+    pagecache_init(&pages);
+    struct worker w = {.keys = keys, .pid = (int)getpid(), .pages = &pages};
     struct arena a;
     FCGX_Request f;
     sigset_t term, old;
@@ -112,6 +115,7 @@ worker_main(int sock, struct keys *keys)
         db_housekeeping(&w, (int64_t)time(NULL));
     }
     FCGX_Free(&f, 0);
+    pagecache_free(&pages);
     arena_free(&a);
     db_disconnect(&w);
     _exit(0);

@@ -40,8 +40,10 @@ WHERE p.id = $1::bigint
 -- The public policy page in one statement and one round trip: the policy,
 -- its related documents and a page of its published messages with their
 -- replies, in parts (schema/0076_board_policy_page_parts.sql says which
--- columns); the parts come in order and nothing sorts them.
-SELECT * FROM board_policy_page($1::bigint, $2::integer)
+-- columns); the parts come in order and nothing sorts them. $3 is the
+-- revision of the worker's copy of the page (0: none): while it is current
+-- the answer is one row, part 3 (schema/0079_board_page_revs.sql).
+SELECT * FROM board_policy_page($1::bigint, $2::integer, $3::bigint)
 
 -- name: board_message_create
 -- A citizen's message; the trigger enforces the hourly limit (P0001

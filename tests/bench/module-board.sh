@@ -7,7 +7,11 @@
 #   policy page   GET /policies/{id} of a seeded policy whose first page holds 20 published
 #                 messages with replies, as the app renders it (the request carries a gk_pre
 #                 cookie, so nginx's micro-cache is bypassed: what a citizen who has opened a
-#                 form sees, and what the app itself costs)
+#                 form sees, and what the app itself costs). After its first view a worker
+#                 keeps the page's markup and asks PostgreSQL only whether it is current
+#                 (fcgi/pagecache.h): what a page that many read costs.
+#   page made     the page of each of the 1,000 seeded policies in turn: more pages than the
+#                 workers keep, so each is made from the database (informational)
 #   search 养老   GET /policies?q=养老 (policies and published messages containing it), uncached
 #   cached page   the same policy page without cookies: nginx's one-second micro-cache
 # then tops the messages up to 1,000,000 and measures again. Each page is measured right after
@@ -75,25 +79,29 @@ expect() { # name url pattern [header]
 }
 
 declare -A rps p50 p99
-# measure NAME SIZE URL [HEADER]
+# measure NAME SIZE URL [HEADER [PATHS_FILE]]: with PATHS_FILE, the paths in it in turn
+# (tests/bench/board-rotate.lua) instead of URL's path
 measure() {
-    local name=$1 size=$2 url=$3 hdr=${4:-} c f r a b e
+    local name=$1 size=$2 url=$3 hdr=${4:-} paths=${5:-} c f r a b e
+    local -a lua=()
+    [ -n "$paths" ] && lua=(-s "$repo/tests/bench/board-rotate.lua")
     for c in $conns; do
         f="$BENCH_OUT/wrk/${name// /-}-$size-c$c.txt"
         if [ "$warmup" -gt 0 ]; then
-            timeout $((warmup + 15)) wrk -t"$threads" -c"$c" -d"${warmup}s" ${hdr:+-H "$hdr"} "$url" \
-                >/dev/null 2>&1 || true
+            timeout $((warmup + 15)) wrk -t"$threads" -c"$c" -d"${warmup}s" ${hdr:+-H "$hdr"} "${lua[@]}" \
+                "$url" ${paths:+-- "$paths"} >/dev/null 2>&1 || true
         fi
-        say "board bench: wrk -t$threads -c$c -d${duration}s --latency ${hdr:+-H '$hdr' }$url"
+        say "board bench: wrk -t$threads -c$c -d${duration}s --latency ${hdr:+-H '$hdr' }${lua[*]} $url${paths:+ -- $paths}"
         timeout $((duration + 30)) wrk -t"$threads" -c"$c" -d"${duration}s" --latency \
-            ${hdr:+-H "$hdr"} "$url" >"$f" 2>&1 || fail "wrk failed for $url (see $f)"
+            ${hdr:+-H "$hdr"} "${lua[@]}" "$url" ${paths:+-- "$paths"} >"$f" 2>&1 ||
+            fail "wrk failed for $url (see $f)"
         read -r r a b e < <(parse_wrk "$f") || fail "cannot read wrk's output $f"
         [ "$e" = 0 ] || fail "$e errors or non-2xx answers from $url (see $f)"
         rps[$name,$size,$c]=$r p50[$name,$size,$c]=$a p99[$name,$size,$c]=$b
     done
 }
 
-targets=("bare query" "policy page" "search 养老" "static" "cached page")
+targets=("bare query" "policy page" "page made" "search 养老" "static" "cached page")
 run_size() { # SIZE: seed up to it, find the policy, check and measure every target
     local size=$1 secs pid page
     secs=$(seed "$size")
@@ -110,11 +118,20 @@ run_size() { # SIZE: seed up to it, find the policy, check and measure every tar
         fail "the policy page does not show 20 messages (see $BENCH_OUT/first-policy-page.html)"
     expect "search 养老" "$BENCH_BASE/policies?q=$query" '养老' "$nocache"
     expect "cached page" "$page" 'class="reply"'
+    # Every seeded policy's page, for "page made": more than the workers keep copies of.
+    sql "SELECT '/policies/' || id FROM board_policies WHERE import_key LIKE 'seed-%' ORDER BY id" \
+        >"$BENCH_OUT/policy-paths.txt"
+    [ "$(wc -l <"$BENCH_OUT/policy-paths.txt")" -ge 500 ] || fail "fewer than 500 seeded policies"
     measure "bare query" "$size" "$BENCH_BASE/bench/query"
     measure "policy page" "$size" "$page" "$nocache"
+    measure "page made" "$size" "$BENCH_BASE/" "$nocache" "$BENCH_OUT/policy-paths.txt"
     measure "search 养老" "$size" "$BENCH_BASE/policies?q=$query" "$nocache"
     measure "static" "$size" "$BENCH_BASE/static/site.css"
     measure "cached page" "$size" "$page"
+    # The policy page figure is a kept-copy figure only if the workers kept it.
+    [ "$(curl -s -o /dev/null -D - --max-time 5 -H "$nocache" "$page" | tr -d '\r' |
+        awk -F': ' 'tolower($1) == "x-page-cache" { print $2 }')" = HIT ] ||
+        say "board bench: warning: the policy page was not served from a worker's copy" >&2
     # The cached figure is only a cache figure if nginx answered from the cache.
     curl -s -o /dev/null --max-time 5 "$page"
     [ "$(curl -s -o /dev/null -D - --max-time 5 "$page" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }')" = HIT ] ||
