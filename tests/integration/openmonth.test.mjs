@@ -308,6 +308,32 @@ test('200 people sign up at once for 20 seats: exactly 20 confirmed, 180 waiting
   assert.throws(() => psqlApp(`UPDATE om_signups SET status = 'confirmed', block = 0 WHERE activity_id = ${id} AND status = 'waitlisted'`), /check constraint|violates/);
 });
 
+test('the seat functions run as their owner, yet a caller cannot point them at tables of its own', async () => {
+  // om_take_seat and the counting trigger run with the owner's rights (the
+  // app may not write the counters) and name every table with its schema
+  // (schema 0080). First line of defence: the app's role can create no
+  // table anywhere, temporary ones included.
+  assert.throws(() => psqlApp('CREATE TEMP TABLE om_seat_blocks (block smallint)'), /permission denied/);
+  assert.throws(() => psqlApp('CREATE TABLE public.om_seat_blocks2 (block smallint)'), /permission denied/);
+  // Second: a session that can (here the superuser, whose temporary tables
+  // come first for unqualified names) still gets the real tables.
+  const a = await publish(await staff(), { capacity: '3' });
+  assert.equal(a.status, 303);
+  const first = psql(`SELECT min(block) FROM om_seat_blocks WHERE activity_id = ${a.id}`);
+  const user = psql(`SELECT id FROM users WHERE role = 'citizen' ORDER BY id LIMIT 1`);
+  const shadows = `CREATE TEMP TABLE om_seat_blocks (activity_id bigint, block smallint, confirmed integer, capacity integer);
+    INSERT INTO om_seat_blocks VALUES (${a.id}, 99, 0, 1000);
+    CREATE TEMP TABLE om_signups (activity_id bigint, status text);
+    CREATE TEMP TABLE om_activities (id bigint);`;
+  assert.equal(psql(`${shadows} SELECT om_take_seat(${a.id});`), first);
+  const counted = psql(`${shadows}
+    INSERT INTO public.om_signups (activity_id, code, user_id, name, phone_enc, phone_hash, phone_masked, status, block)
+    VALUES (${a.id}, 'TEMP-TB${run.slice(-2).toUpperCase().replace(/[^A-Z2-9]/g, 'Z')}', ${user}, '影子表', '\\x00', sha256('${run}'::bytea), '137****0000', 'confirmed', ${first});
+    SELECT confirmed FROM pg_temp.om_seat_blocks;`);
+  assert.equal(counted, '0', 'the temporary table was not counted');
+  assert.equal(psql(`SELECT sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${a.id}`), '1', 'the real counter was');
+});
+
 test('seats held in blocks: 120 sign up at once for 40 seats, then 15 cancel while 30 more sign up: never overbooked, the waiting list served in order', { timeout: 240000 }, async () => {
   const s = await staff();
   const { id } = await publish(s, { capacity: '40' });
