@@ -468,13 +468,13 @@ policy_document(struct html *h, const struct part *pol)
 }
 
 /* The policy's document, related documents and messages: the part of the
- * page that is the same for everyone, kept in the worker's page cache under
- * the revision of part 0 (c7). Returns the title for page_begin, or NULL
- * after answering 404. */
+ * page that is the same for everyone, kept in the worker's page cache as
+ * (id, page) under the revision of part 0 (c7). Returns the title for
+ * page_begin, or NULL after answering 404. */
 static const char *
-policy_content(struct req *r, PGresult *res, struct html **hp)
+policy_content(struct req *r, PGresult *res, int64_t id, int page,
+               struct html **hp)
 {
-    const char *pid = board_arg(r, 0);
     struct part pol = page_part(res, "0"), rel = page_part(res, "1"),
                 msgs = page_part(res, "2");
     if (pol.n == 0) {
@@ -486,9 +486,9 @@ policy_content(struct req *r, PGresult *res, struct html **hp)
     size_t mark = html_mark(h);
     policy_document(h, &pol);
     policy_related(r, h, &rel);
-    policy_messages(r, h, pid, &msgs);
+    policy_messages(r, h, board_arg(r, 0), &msgs);
     if (r->w->pages != NULL)
-        (void)pagecache_put(r->w->pages, strtoll(pid, NULL, 10), req_page(r),
+        (void)pagecache_put(r->w->pages, id, page,
                             strtoll(part_get(&pol, 0, 7), NULL, 10), title, h,
                             mark);
     *hp = h;
@@ -502,12 +502,12 @@ static void
 policy_page(struct req *r, struct form *f, int status)
 {
     const char *pid = board_arg(r, 0);
+    int64_t id = strtoll(pid, NULL, 10); /* the route's {id}: digits only */
+    int page = req_page(r);
     const struct pagecache_entry *kept =
-        r->w->pages != NULL
-            ? pagecache_get(r->w->pages, strtoll(pid, NULL, 10), req_page(r))
-            : NULL;
+        r->w->pages != NULL ? pagecache_get(r->w->pages, id, page) : NULL;
     char pg[16], rev[24];
-    snprintf(pg, sizeof(pg), "%d", req_page(r));
+    snprintf(pg, sizeof(pg), "%d", page);
     snprintf(rev, sizeof(rev), "%" PRId64, kept != NULL ? kept->rev : 0);
     PGresult *res = DBQ(r, STMT_board_policy_page, pid, pg, rev);
     if (res == NULL) {
@@ -519,7 +519,7 @@ policy_page(struct req *r, struct form *f, int status)
     if (hit) {
         h = page_begin(r, kept->title);
         html_replay(h, &kept->markup);
-    } else if (policy_content(r, res, &h) == NULL) {
+    } else if (policy_content(r, res, id, page, &h) == NULL) {
         return;
     }
     /* Says where the content came from, as nginx's X-Cache does for its
