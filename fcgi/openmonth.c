@@ -424,18 +424,18 @@ signup_why(struct req *r, const char *act, const char *user, const char *hash,
 
 /* One try of om_signup_once with ticket number p[1]: a citizen's commits
  * on its own; a 代办 runs in a transaction with its audit row. 1 made, 0
- * not, -1 error. */
+ * not (no row, or a unique violation: the caller looks why), -1 error. */
 static int
 signup_try(struct req *r, const char *const p[OM_SIGNUP_PARAMS], bool staff)
 {
     if (staff && db_begin(r) != 0)
         return -1;
     PGresult *res = db_exec(r, STMT_om_signup_once, OM_SIGNUP_PARAMS, p);
-    if (res == NULL)
+    if (res == NULL && !db_unique_violation(r))
         return -1;
     if (!staff)
-        return PQntuples(res) == 1;
-    if (PQntuples(res) == 0) {
+        return res != NULL && PQntuples(res) == 1;
+    if (res == NULL || PQntuples(res) == 0) {
         db_rollback(r);
         return 0;
     }

@@ -538,6 +538,12 @@ test('代办: staff sign up an elderly citizen with name and phone; the printabl
   assert.ok(r.text.includes('请填写姓名'));
   r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/signup`, { name: '张奶奶', phone: ph });
   assert.equal(r.status, 409, 'the same phone twice');
+  // the refused one left nothing (its transaction undone), and the next 代办 goes through
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '1');
+  r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/signup`, { name: '李爷爷', phone: phone() });
+  assert.equal(r.status, 303);
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_proxy_signup' AND object = 'open-month/${id}'`), '2');
+  assert.equal(psql(`SELECT sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${id}`), '2');
 });
 
 test('no-shows: marked after the activity; two in a year put a person behind others on waiting lists, and they are told why', async () => {
