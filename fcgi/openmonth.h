@@ -78,6 +78,9 @@ const char *om_feed_path(struct req *r);
 const char *om_status_label(const char *status);
 /* The person's ticket page (citizen or staff view). */
 void om_ticket_render(struct req *r, PGresult *t, bool staff);
+/* POST /admin/open-month/{id}/tickets/{key}/cancel: staff cancel for the
+ * person (audited). */
+void om_admin_cancel_post(struct req *r);
 /* Who signs up: a citizen by session (user, and the epoch of their
  * token, checked against the account in the sign-up's own statement), or
  * staff member staff for someone else (a 代办; user and epoch 0). */

@@ -12,6 +12,7 @@
 #include "openmonth_qr.h"
 #include "page.h"
 #include "resp.h"
+#include "router.h"
 #include "ticket.h"
 
 /* Columns of om_ticket. */
@@ -110,20 +111,29 @@ signed_code(struct req *r, struct html *h, PGresult *t)
     html_close(h, "section");
 }
 
+/* The citizen cancels their own ticket; staff cancel one for the person
+ * (who phoned the 街道 centre, say: a 代办 ticket has no account to do it
+ * with), at the admin page's address of the ticket. */
 static void
-cancel_form(struct req *r, struct html *h, const char *code)
+cancel_form(struct req *r, struct html *h, PGresult *t, bool staff)
 {
+    const char *code = db_get(t, 0, T_CODE);
     html_open(h, "form", "method", "post", "action",
-              arena_printf(r->a, "/me/tickets/%s/cancel", code), "class",
-              "om-cancel", NULL);
+              staff
+                  ? arena_printf(r->a, "/admin/open-month/%s/tickets/%s/cancel",
+                                 db_get(t, 0, T_ACT), code)
+                  : arena_printf(r->a, "/me/tickets/%s/cancel", code),
+              "class", "om-cancel", NULL);
     form_hidden(h, "csrf", req_csrf(r));
     form_hidden(h, "form_id", crypt_random_token(r->a, 18));
     html_elem(h, "p",
-              "如果不能参加，请取消报名，把名额留给候补的人。"
-              "取消后不能恢复。",
+              staff ? "报名人告知不能参加时，可以代为取消。取消后不能恢复，"
+                      "名额自动给候补的第一位。"
+                    : "如果不能参加，请取消报名，把名额留给候补的人。"
+                      "取消后不能恢复。",
               NULL);
-    html_elem(h, "button", "取消报名", "type", "submit", "class", "secondary",
-              NULL);
+    html_elem(h, "button", staff ? "代为取消报名" : "取消报名", "type",
+              "submit", "class", "secondary", NULL);
     html_close(h, "form");
 }
 
@@ -179,8 +189,9 @@ om_ticket_render(struct req *r, PGresult *t, bool staff)
     if (staff)
         html_elem(h, "p", "可以使用浏览器的“打印”功能打印本凭证，交给报名人。",
                   "class", "om-print-hint", NULL);
-    else if (live && strcmp(db_get(t, 0, T_FUTURE), "t") == 0)
-        cancel_form(r, h, code);
+    if (live && strcmp(db_get(t, 0, T_FUTURE), "t") == 0 &&
+        db_isnull(t, 0, T_CHECKED))
+        cancel_form(r, h, t, staff);
     page_end(r, h);
 }
 
@@ -210,31 +221,36 @@ om_ticket_get(struct req *r)
 }
 
 /* Cancels and, when a seat was freed, confirms the first people waiting,
- * all under the activity's row lock in one transaction. 0 ok. */
+ * all under the activity's row lock in one transaction; staff cancelling
+ * for the person write their audit row in it too. 0 ok. */
 static int
-cancel_store(struct req *r, const char *act, const char *sid)
+cancel_store(struct req *r, PGresult *t, bool staff)
 {
+    const char *act = db_get(t, 0, T_ACT);
     if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, act) == NULL)
         return -1;
-    PGresult *res = DBQ(r, STMT_om_cancel, sid);
+    PGresult *res = DBQ(r, STMT_om_cancel, db_get(t, 0, T_ID));
     if (res == NULL)
         return -1;
     if (PQntuples(res) == 1 && strcmp(db_get(res, 0, 0), "confirmed") == 0 &&
         DBQ(r, STMT_om_fill, act) == NULL)
         return -1;
+    if (staff && PQntuples(res) == 1 &&
+        audit(r, "om_staff_cancel", arena_printf(r->a, "open-month/%s", act),
+              db_get(t, 0, T_CODE)) != 0)
+        return -1;
     return db_commit(r);
 }
 
-void
-om_cancel_post(struct req *r)
+/* Cancels ticket t and answers with a 303 to loc: again for a ticket
+ * cancelled already (a double click gets the first answer), 409 once the
+ * activity has started or the ticket was checked in (the door may open
+ * before the start). */
+static void
+cancel_answer(struct req *r, PGresult *t, bool staff, const char *loc)
 {
-    PGresult *t = own_ticket(r);
-    if (t == NULL)
-        return;
     const char *st = db_get(t, 0, T_STATUS);
-    const char *loc = arena_printf(r->a, "/me/tickets/%s", r->args[0]);
     bool live = strcmp(st, "confirmed") == 0 || strcmp(st, "waitlisted") == 0;
-    /* Cancelled already (a double click): the same answer as the first. */
     if (!live) {
         resp_redirect(r, loc);
         return;
@@ -243,11 +259,49 @@ om_cancel_post(struct req *r)
         page_error(r, 409, "无法取消", "活动已经开始，不能再取消报名。");
         return;
     }
-    if (cancel_store(r, db_get(t, 0, T_ACT), db_get(t, 0, T_ID)) != 0) {
+    if (!db_isnull(t, 0, T_CHECKED)) {
+        page_error(r, 409, "无法取消",
+                   arena_printf(r->a, "这张票已于 %s 签到，不能再取消报名。",
+                                db_get(t, 0, T_CHECKED)));
+        return;
+    }
+    if (cancel_store(r, t, staff) != 0) {
         page_fail(r);
         return;
     }
     resp_redirect(r, loc);
+}
+
+void
+om_cancel_post(struct req *r)
+{
+    PGresult *t = own_ticket(r);
+    if (t != NULL)
+        cancel_answer(r, t, false,
+                      arena_printf(r->a, "/me/tickets/%s", r->args[0]));
+}
+
+/* Staff cancel a ticket of an activity of their department for the person
+ * (audited): the seat goes to the first person waiting. */
+void
+om_admin_cancel_post(struct req *r)
+{
+    PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
+    if (t == NULL) {
+        page_fail(r);
+        return;
+    }
+    if (PQntuples(t) != 1 || strcmp(db_get(t, 0, T_ACT), r->args[0]) != 0) {
+        page_error(r, 404, "报名凭证不存在", "这个活动没有这个票号。");
+        return;
+    }
+    if (!access_dept(r, (int32_t)db_getll(t, 0, T_DEPT))) {
+        page_error(r, 403, "没有权限", "这个活动不属于您所在的部门。");
+        return;
+    }
+    cancel_answer(r, t, true,
+                  arena_printf(r->a, "/admin/open-month/%s/tickets/%s",
+                               r->args[0], r->args[1]));
 }
 
 /* ---- /me ---- */

@@ -124,6 +124,7 @@ const struct route routes[] = {
     {M_POST, "/admin/open-month/{id}/signup", om_admin_proxy_post, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/no-shows", om_admin_noshow_post, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/open-month/{id}/tickets/{key}", om_admin_ticket_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/open-month/{id}/tickets/{key}/cancel", om_admin_cancel_post, ACC_STAFF, RF_DEPT},
 
     /* ---- 数据统计 dashboard (staff: their own department) ---- */
     {M_GET, "/admin/dashboard", dashboard_get, ACC_STAFF, 0},

@@ -1,5 +1,6 @@
 // 政府开放月 in a real browser: a citizen signs up and cancels; a clerk
-// checks a ticket in at the door, and a second try says when.
+// checks a ticket in at the door, and a second try says when; a clerk signs
+// an elderly person up (代办), prints the ticket, and cancels another's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -128,6 +129,17 @@ test('代办: a clerk signs an elderly person up, the QR code of the printed tic
   const scanned = await scanQr(page);
   assert.equal(scanned, signed);
   await page.emulateMedia({ media: 'screen' });
+  // a second 代办, then the person phones to say they cannot come: the clerk cancels for them
+  await page.goto(`${BASE}/admin/open-month/${id}`);
+  await page.getByLabel('姓名').fill('王爷爷');
+  await page.getByLabel('手机号').fill('13912345679');
+  await page.getByRole('button', { name: '代为报名' }).click();
+  await page.waitForURL(new RegExp(`/admin/open-month/${id}/tickets/[A-Z2-9]{4}-[A-Z2-9]{4}$`));
+  const second = page.url();
+  await page.getByRole('button', { name: '代为取消报名' }).click();
+  await page.waitForURL(second);
+  assert.equal(await page.locator('#ticket-status').textContent(), 'cancelled');
+  assert.equal(await page.getByRole('button', { name: '代为取消报名' }).count(), 0);
   // the door: the scanned code checks the person in once
   await page.goto(`${BASE}/admin/open-month/${id}`);
   await page.getByLabel('票号或电子票码').fill(scanned);

@@ -420,6 +420,16 @@ test('check-in: by ticket number or signed code, once; a second try says when; f
   r = await postForm(s, desk, `${desk}/checkin`, { code: ra.code.toLowerCase().replace('-', '') });
   assert.equal(r.status, 409);
   assert.match(byId(r.text, 'checkin-result'), /已于 \d{4}-\d\d-\d\d \d\d:\d\d 签到过/);
+  // checked in (the door opened before the start): no longer cancellable, by the person or by staff
+  const inPage = await a.get(ra.location);
+  assert.ok(!inPage.text.includes(`${ra.location}/cancel`), 'no cancel button once checked in');
+  const ta = tokens(inPage.text);
+  r = await a.post(`${ra.location}/cancel`, { csrf: ta.csrf, form_id: ta.formId });
+  assert.equal(r.status, 409);
+  assert.match(r.text, /已于 \d{4}-\d\d-\d\d \d\d:\d\d 签到，不能再取消/);
+  const staffTicket = `${desk}/tickets/${ra.code}`;
+  assert.equal((await postForm(s, staffTicket, `${staffTicket}/cancel`)).status, 409);
+  assert.equal(status(ra.code), 'confirmed');
   const flip = signed.slice(0, 20) + (signed[20] === 'A' ? 'B' : 'A') + signed.slice(21);
   r = await postForm(s, desk, `${desk}/checkin`, { code: flip });
   assert.equal(r.status, 422);
@@ -544,6 +554,47 @@ test('代办: staff sign up an elderly citizen with name and phone; the printabl
   assert.equal(r.status, 303);
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_proxy_signup' AND object = 'open-month/${id}'`), '2');
   assert.equal(psql(`SELECT sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${id}`), '2');
+});
+
+test('staff cancel a ticket for the person (a 代办 has no account to do it with): the seat goes to the first person waiting, audited; not another department, not once started', async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '1' });
+  const r = await postForm(s, `/admin/open-month/${id}`, `/admin/open-month/${id}/signup`, { name: '赵奶奶', phone: phone() });
+  assert.equal(r.status, 303);
+  const code = r.location.split('/').pop();
+  const [b] = await citizens(1, `sc${run}`);
+  const rb = await signup(b, id);
+  assert.equal(status(rb.code), 'waitlisted');
+  const action = `${r.location}/cancel`;
+  const page = await s.get(r.location);
+  assert.ok(page.text.includes(`action="${action}"`), 'the ticket page has the cancel form');
+  assert.ok(page.text.includes('代为取消报名'));
+  // another department's staff, and a post without the CSRF token, change nothing
+  assert.equal((await postForm(await otherStaff(), '/admin', action)).status, 403);
+  assert.equal((await s.post(action, { form_id: tokens(page.text).formId })).status, 403);
+  assert.equal(status(code), 'confirmed');
+  let c = await postForm(s, r.location, action);
+  assert.equal(c.status, 303);
+  assert.equal(c.location, r.location);
+  assert.equal(status(code), 'cancelled');
+  assert.equal(byId((await s.get(r.location)).text, 'ticket-status'), 'cancelled');
+  assert.ok(!(await s.get(r.location)).text.includes(`action="${action}"`), 'no cancel button on a cancelled ticket');
+  assert.equal(byId((await b.get(rb.location)).text, 'ticket-status'), 'confirmed', 'the person waiting got the seat');
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_staff_cancel' AND object = 'open-month/${id}'`), '1');
+  // a second press answers the same and records nothing more
+  c = await postForm(s, r.location, action);
+  assert.equal(c.status, 303);
+  assert.equal(psql(`SELECT count(*) FROM audit_log WHERE action = 'om_staff_cancel' AND object = 'open-month/${id}'`), '1');
+  assert.equal(psql(`SELECT sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${id}`), '1');
+  // a ticket of another activity under this activity's address: 404
+  const other = await publish(s);
+  assert.equal((await postForm(s, r.location, `/admin/open-month/${other.id}/tickets/${rb.code}/cancel`)).status, 404);
+  // once the activity has started it is too late, for staff as for the person
+  psql(`UPDATE om_activities SET signup_until = now() - interval '2 hours', starts_at = now() - interval '1 hour' WHERE id = ${id}`);
+  const late = await postForm(s, r.location, `/admin/open-month/${id}/tickets/${rb.code}/cancel`);
+  assert.equal(late.status, 409);
+  assert.ok(late.text.includes('活动已经开始'));
+  assert.equal(status(rb.code), 'confirmed');
 });
 
 test('no-shows: marked after the activity; two in a year put a person behind others on waiting lists, and they are told why', async () => {
