@@ -68,6 +68,9 @@ om_act_load(struct req *r, const char *id, struct om_act *a)
     a->ended = is_true(res, 0, 22);
     a->year = db_getll(res, 0, 23);
     a->noshow_at = db_get(res, 0, 24);
+    a->changed_at = db_get(res, 0, 25);
+    a->revision = db_get(res, 0, 26);
+    a->future = is_true(res, 0, 27);
     return 1;
 }
 
@@ -296,6 +299,11 @@ activity_page(struct req *r, const struct om_act *a, struct form *f, int status,
     if (notice != NULL)
         html_elem(h, "p", notice, "class", "notice", "role", "alert", "id",
                   "om-notice", NULL);
+    if (*a->changed_at)
+        html_elem(h, "p",
+                  arena_printf(r->a, "活动信息已于 %s 更新，请以本页为准。",
+                               a->changed_at),
+                  "class", "notice", "id", "om-changed", NULL);
     om_act_facts(h, a);
     paragraphs(h, a->desc);
     html_open(h, "p", NULL);
@@ -354,6 +362,9 @@ om_ics_event(struct req *r, struct buf *b, const struct om_act *a)
     om_ics_prop(b, "UID", arena_printf(r->a, "openmonth-%s@gongkai", a->id),
                 false);
     om_ics_prop(b, "DTSTAMP", a->ics_stamp, false);
+    /* counts the edits: a calendar that has the event replaces it with
+     * the one of the higher SEQUENCE (RFC 5545 3.8.7.4) */
+    om_ics_prop(b, "SEQUENCE", a->revision, false);
     om_ics_prop(b, "DTSTART", a->ics_start, false);
     om_ics_prop(b, "DTEND", a->ics_end, false);
     om_ics_prop(b, "SUMMARY", a->title, true);

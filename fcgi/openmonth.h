@@ -56,9 +56,11 @@ struct om_act {
     const char *id, *title, *dept_name, *starts, *ends, *place, *url;
     const char *signup_until, *desc, *access, *vote_from, *vote_until;
     const char *ics_start, *ics_end, *ics_stamp, *noshow_at;
+    const char *changed_at; /* "" when never edited since published */
+    const char *revision;   /* the iCalendar SEQUENCE: edits so far */
     int dept;
     long capacity, left, votes, waiting, year;
-    bool signup_open, vote_open, ended;
+    bool signup_open, vote_open, ended, future;
 };
 
 /* Loads activity id (decimal text); 1 found, 0 not found (404 page set),
@@ -68,7 +70,7 @@ int om_act_load(struct req *r, const char *id, struct om_act *a)
 /* Time and place of an activity as a definition list. */
 void om_act_facts(struct html *h, const struct om_act *a);
 /* iCalendar: the VCALENDAR header (name: X-WR-CALNAME, or NULL) and one
- * VEVENT of an activity (uses id, title, place, url, desc, access,
+ * VEVENT of an activity (uses id, title, place, url, desc, access, revision,
  * dept_name and the ics_* times); the caller ends with END:VCALENDAR. */
 void om_ics_begin(struct buf *b, const char *name);
 void om_ics_event(struct req *r, struct buf *b, const struct om_act *a);
@@ -81,6 +83,12 @@ void om_ticket_render(struct req *r, PGresult *t, bool staff);
 /* POST /admin/open-month/{id}/tickets/{key}/cancel: staff cancel for the
  * person (audited). */
 void om_admin_cancel_post(struct req *r);
+void om_admin_edit_get(struct req *r);
+void om_admin_edit_post(struct req *r);
+/* Loads the activity of r->args[0] and checks the staff member's
+ * department; 1 ok, else the page (404, 403, 500) is set. */
+int om_desk_act(struct req *r, struct om_act *a)
+    __attribute__((warn_unused_result));
 /* Who signs up: a citizen by session (user, and the epoch of their
  * token, checked against the account in the sign-up's own statement), or
  * staff member staff for someone else (a 代办; user and epoch 0). */

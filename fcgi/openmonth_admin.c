@@ -1,7 +1,8 @@
-/* 政府开放月, the staff side: the department's activities, publishing,
- * an activity's desk (check-in at the door, 代办 sign-up, no-shows, the
- * sign-up list) and the door list as CSV. Staff act on their department's
- * activities only (RF_DEPT); admins on all. Every action is audited. */
+/* 政府开放月, the staff side: the department's activities (publishing and
+ * editing are in openmonth_publish.c), an activity's desk (check-in at the
+ * door, 代办 sign-up, no-shows, the sign-up list) and the door list as CSV.
+ * Staff act on their department's activities only (RF_DEPT); admins on all.
+ * Every action is audited. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,248 +92,10 @@ om_admin_list_get(struct req *r)
     page_end(r, h);
 }
 
-/* ---- publishing ---- */
-
-static const struct field f_title = {"title", "活动名称", "text", NULL,
-                                     NULL,    true,       100};
-static const struct field f_dept = {"dept", "主办部门", NULL, NULL,
-                                    NULL,   true,       0};
-static const struct field f_starts = {
-    "starts_at", "开始时间", "datetime-local", "例如 2024-08-15 09:30", NULL,
-    true,        0};
-static const struct field f_ends = {
-    "ends_at", "结束时间", "datetime-local", "例如 2024-08-15 11:30", NULL,
-    true,      0};
-static const struct field f_place = {
-    "place", "活动地点", "text", "线下活动填写详细地址；线上活动可不填",
-    NULL,    false,      200};
-static const struct field f_url = {
-    "online_url", "线上参加链接",
-    "url",        "线上活动的网址，以 https:// 开头；线下活动可不填",
-    NULL,         false,
-    500};
-static const struct field f_capacity = {
-    "capacity", "名额", "number", "最多可以参加的人数", NULL, true, 6};
-static const struct field f_until = {"signup_until",
-                                     "报名截止时间",
-                                     "datetime-local",
-                                     "不能晚于开始时间",
-                                     NULL,
-                                     true,
-                                     0};
-static const struct field f_desc = {"description", "活动介绍", "textarea", NULL,
-                                    NULL,          false,      5000};
-static const struct field f_access = {"accessibility",
-                                      "无障碍服务",
-                                      "textarea",
-                                      "例如：轮椅通道、手语翻译、可陪同一人",
-                                      NULL,
-                                      false,
-                                      1000};
-static const struct field f_vfrom = {
-    "vote_from",
-    "投票开始时间",
-    "datetime-local",
-    "“最受欢迎的开放活动”投票；不填则从活动开始起",
-    NULL,
-    false,
-    0};
-static const struct field f_vuntil = {"vote_until",
-                                      "投票结束时间",
-                                      "datetime-local",
-                                      "不填则到活动结束后 30 天",
-                                      NULL,
-                                      false,
-                                      0};
-
-static void
-new_form(struct req *r, struct form *f, int status)
-{
-    size_t k = 0;
-    const char *mine = NULL;
-    struct choice *ch = page_dept_choices(r, DEPT_CODE, true, &k, &mine);
-    if (ch == NULL) {
-        page_fail(r);
-        return;
-    }
-    struct html *h = page_begin(r, "发布开放活动");
-    form_open(f, h, "/admin/open-month", false);
-    form_field(f, h, &f_title);
-    form_select(f, h, &f_dept, ch, k, mine);
-    form_field(f, h, &f_starts);
-    form_field(f, h, &f_ends);
-    form_field(f, h, &f_place);
-    form_field(f, h, &f_url);
-    form_field(f, h, &f_capacity);
-    form_field(f, h, &f_until);
-    form_field(f, h, &f_desc);
-    form_field(f, h, &f_access);
-    form_field(f, h, &f_vfrom);
-    form_field(f, h, &f_vuntil);
-    form_submit(h, "发布");
-    form_close(h);
-    page_end(r, h);
-    r->resp.status = status;
-}
-
-void
-om_admin_new_get(struct req *r)
-{
-    struct form f;
-    form_init(&f, r, false);
-    new_form(r, &f, 200);
-}
-
-struct new_act {
-    const char *title, *place, *url, *desc, *access;
-    char starts[17], ends[17], until[17], vfrom[17], vuntil[17];
-    const char *dept; /* departments.id as text */
-    long capacity;
-    bool has_vfrom, has_vuntil;
-};
-
-/* A required or optional time; true if given and valid. */
-static bool
-when(struct req *r, struct form *f, const char *name, bool required,
-     char out[17])
-{
-    const char *v = req_param(r, name);
-    if (v == NULL || *valid_trim(r->a, v) == '\0') {
-        if (required)
-            form_error(f, name, "请填写时间，格式如 2024-08-15 09:30");
-        return false;
-    }
-    if (!valid_datetime(valid_trim(r->a, v), out)) {
-        form_error(f, name, "时间格式不对，请按 2024-08-15 09:30 填写");
-        return false;
-    }
-    return true;
-}
-
-/* The department: admins choose any, staff only their own. */
-static void
-check_dept(struct req *r, struct form *f, struct new_act *n)
-{
-    struct user *u = req_user(r);
-    const char *code = req_param(r, "dept");
-    PGresult *depts = DBQ0(r, STMT_dept_list);
-    n->dept = NULL;
-    for (int i = 0; depts && code && i < PQntuples(depts); i++)
-        if (strcmp(db_get(depts, i, 1), code) == 0 &&
-            (u->role == ROLE_ADMIN || db_getll(depts, i, 0) == u->dept))
-            n->dept = db_get(depts, i, 0);
-    if (n->dept == NULL)
-        form_error(f, "dept",
-                   code && *code ? "只能为本部门发布活动" : "请选择主办部门");
-}
-
-static void
-check_texts(struct req *r, struct form *f, struct new_act *n)
-{
-    n->title = valid_text(r->a, req_param(r, "title"), 1, 100);
-    if (n->title == NULL)
-        form_error(f, "title", "请填写活动名称（不超过 100 个字）");
-    n->place = valid_text(r->a, req_param(r, "place"), 0, 200);
-    if (n->place == NULL)
-        form_error(f, "place", "地点不能超过 200 个字");
-    n->url = valid_text(r->a, req_param(r, "online_url"), 0, 500);
-    if (n->url == NULL ||
-        (*n->url && strncmp(n->url, "https://", 8) != 0 &&
-         strncmp(n->url, "http://", 7) != 0) ||
-        (n->url && strpbrk(n->url, " \t\"<>") != NULL))
-        form_error(f, "online_url", "请填写以 https:// 开头的完整网址");
-    else if (n->place && *n->place == '\0' && *n->url == '\0')
-        form_error(f, "place", "请填写活动地点，线上活动请填写线上参加链接");
-    n->desc = valid_text(r->a, req_param(r, "description"), 0, 5000);
-    if (n->desc == NULL)
-        form_error(f, "description", "活动介绍不能超过 5000 个字");
-    n->access = valid_text(r->a, req_param(r, "accessibility"), 0, 1000);
-    if (n->access == NULL)
-        form_error(f, "accessibility", "无障碍服务说明不能超过 1000 个字");
-}
-
-static void
-check_times(struct req *r, struct form *f, struct new_act *n)
-{
-    bool s = when(r, f, "starts_at", true, n->starts);
-    bool e = when(r, f, "ends_at", true, n->ends);
-    bool u = when(r, f, "signup_until", true, n->until);
-    n->has_vfrom = when(r, f, "vote_from", false, n->vfrom);
-    n->has_vuntil = when(r, f, "vote_until", false, n->vuntil);
-    /* canonical "YYYY-MM-DD HH:MM" strings compare like the times */
-    if (s && e && strcmp(n->ends, n->starts) <= 0)
-        form_error(f, "ends_at", "结束时间要晚于开始时间");
-    if (s && u && strcmp(n->until, n->starts) > 0)
-        form_error(f, "signup_until", "报名截止时间不能晚于活动开始时间");
-    if (n->has_vfrom && n->has_vuntil && strcmp(n->vuntil, n->vfrom) <= 0)
-        form_error(f, "vote_until", "投票结束时间要晚于开始时间");
-    const char *cap = req_param(r, "capacity");
-    if (cap == NULL ||
-        !valid_int(valid_trim(r->a, cap), 1, 100000, &n->capacity))
-        form_error(f, "capacity", "请填写 1 到 100000 之间的整数");
-}
-
-static const char *
-create_store(struct req *r, const struct new_act *n)
-{
-    const char *prior;
-    if (db_begin(r) != 0)
-        return NULL;
-    int once = form_once(r, &prior);
-    if (once <= 0)
-        return once == 0 ? prior : NULL;
-    const char *p[13] = {
-        n->title,
-        n->dept,
-        n->starts,
-        n->ends,
-        n->place,
-        n->url,
-        arena_printf(r->a, "%ld", n->capacity),
-        n->until,
-        n->desc,
-        n->access,
-        n->has_vfrom ? n->vfrom : NULL,
-        n->has_vuntil ? n->vuntil : NULL,
-        arena_printf(r->a, "%lld", (long long)req_user(r)->id)};
-    PGresult *res = db_exec(r, STMT_om_create, 13, p);
-    if (res == NULL || PQntuples(res) != 1)
-        return NULL;
-    const char *id = db_get(res, 0, 0);
-    const char *loc = arena_printf(r->a, "/admin/open-month/%s", id);
-    if (audit(r, "om_create", arena_printf(r->a, "open-month/%s", id),
-              n->title) != 0 ||
-        form_once_done(r, loc) != 0 || db_commit(r) != 0)
-        return NULL;
-    return loc;
-}
-
-void
-om_admin_create_post(struct req *r)
-{
-    struct form f;
-    struct new_act n;
-    memset(&n, 0, sizeof(n));
-    form_init(&f, r, true);
-    check_texts(r, &f, &n);
-    check_dept(r, &f, &n);
-    check_times(r, &f, &n);
-    if (!form_ok(&f)) {
-        new_form(r, &f, 422);
-        return;
-    }
-    const char *loc = create_store(r, &n);
-    if (loc == NULL)
-        page_fail(r);
-    else
-        resp_redirect(r, loc);
-}
-
 /* ---- one activity's desk ---- */
 
-/* Loads the activity of r->args[0] and checks the department; 1 ok. */
-static int
-desk_act(struct req *r, struct om_act *a)
+int
+om_desk_act(struct req *r, struct om_act *a)
 {
     if (om_act_load(r, r->args[0], a) != 1)
         return 0;
@@ -484,6 +247,13 @@ desk_page(struct req *r, const struct om_act *a, const struct desk *d,
     html_elem(h, "a", "查看公开页面", "href",
               arena_printf(r->a, "/open-month/%s", a->id), NULL);
     html_close(h, "li");
+    if (!a->ended) {
+        html_open(h, "li", NULL);
+        html_elem(h, "a", "修改活动信息（时间、地点、名额等）", "href",
+                  arena_printf(r->a, "/admin/open-month/%s/edit", a->id), "id",
+                  "om-edit", NULL);
+        html_close(h, "li");
+    }
     html_close(h, "ul");
     desk_tools(r, h, a, d);
     html_elem(h, "h2", "报名名单", NULL);
@@ -492,10 +262,14 @@ desk_page(struct req *r, const struct om_act *a, const struct desk *d,
     r->resp.status = status;
 }
 
-/* After a check-in (?checkin=CODE) the page says who came in. */
+/* After a check-in (?checkin=CODE) the page says who came in; after an
+ * edit (?saved=1), that it is saved. */
 static const char *
 checkin_notice(struct req *r)
 {
+    if (req_query(r, "saved") != NULL)
+        return "活动信息已保存。已报名的人会在活动页面和报名凭证上看到更新提示"
+               "。";
     const char *code = req_query(r, "checkin");
     PGresult *t = code ? DBQ(r, STMT_om_ticket, code) : NULL;
     if (t == NULL || PQntuples(t) != 1 ||
@@ -510,7 +284,7 @@ om_admin_get(struct req *r)
 {
     struct om_act a;
     struct form fc, fp;
-    if (desk_act(r, &a) != 1)
+    if (om_desk_act(r, &a) != 1)
         return;
     form_init(&fc, r, false);
     form_init(&fp, r, false);
@@ -613,7 +387,7 @@ om_admin_checkin_post(struct req *r)
     struct om_act a;
     const char *why = NULL;
     int status = 422;
-    if (desk_act(r, &a) != 1)
+    if (om_desk_act(r, &a) != 1)
         return;
     const char *in = valid_trim(r->a, req_param(r, "code"));
     const char *sid = *in ? checkin_signup(r, &a, in, &why, &status) : NULL;
@@ -658,7 +432,7 @@ om_admin_proxy_post(struct req *r)
     struct om_act a;
     struct form fc, fp;
     const char *phone = NULL, *dup = NULL;
-    if (desk_act(r, &a) != 1)
+    if (om_desk_act(r, &a) != 1)
         return;
     form_init(&fc, r, false);
     form_init(&fp, r, true);
@@ -696,7 +470,7 @@ void
 om_admin_ticket_get(struct req *r)
 {
     struct om_act a;
-    if (desk_act(r, &a) != 1)
+    if (om_desk_act(r, &a) != 1)
         return;
     PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
     if (t == NULL) {
@@ -716,7 +490,7 @@ void
 om_admin_noshow_post(struct req *r)
 {
     struct om_act a;
-    if (desk_act(r, &a) != 1)
+    if (om_desk_act(r, &a) != 1)
         return;
     const char *loc = arena_printf(r->a, "/admin/open-month/%s", a.id);
     if (!a.ended) {
@@ -744,7 +518,7 @@ void
 om_admin_csv_get(struct req *r)
 {
     struct om_act a;
-    if (desk_act(r, &a) != 1)
+    if (om_desk_act(r, &a) != 1)
         return;
     PGresult *res = DBQ(r, STMT_om_csv, a.id);
     if (res == NULL) {

@@ -95,6 +95,7 @@ om_feed_get(struct req *r)
             .ics_start = db_get(res, i, 7),
             .ics_end = db_get(res, i, 8),
             .ics_stamp = db_get(res, i, 9),
+            .revision = db_get(res, i, 10),
         };
         om_ics_event(r, b, &a);
     }

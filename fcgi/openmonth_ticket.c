@@ -40,6 +40,7 @@ enum {
     T_CODE,
     T_DEPTNAME,
     T_ACCESS,
+    T_CHANGED,
 };
 
 static void
@@ -160,6 +161,12 @@ om_ticket_render(struct req *r, PGresult *t, bool staff)
     const char *st = db_get(t, 0, T_STATUS), *code = db_get(t, 0, T_CODE);
     bool live = strcmp(st, "confirmed") == 0 || strcmp(st, "waitlisted") == 0;
     struct html *h = page_begin(r, "开放活动报名凭证");
+    if (!db_isnull(t, 0, T_CHANGED))
+        html_elem(h, "p",
+                  arena_printf(r->a,
+                               "活动信息已于 %s 更新，时间和地点以本页为准。",
+                               db_get(t, 0, T_CHANGED)),
+                  "class", "notice", "id", "om-changed", NULL);
     html_open(h, "dl", "class", "facts om-ticket", NULL);
     html_elem(h, "dt", "票号", NULL);
     html_elem(h, "dd", code, "id", "ticket-code", "class", "om-number", NULL);

@@ -37,10 +37,13 @@ SELECT a.id, a.title, a.dept_id, d.name,
         WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
        to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
        to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
-       to_char(a.created_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+       to_char(coalesce(a.changed_at, a.created_at) AT TIME ZONE 'UTC',
+               'YYYYMMDD"T"HH24MISS"Z"'),
        a.ends_at < now(),
        extract(year FROM a.starts_at)::integer,
-       to_char(a.no_shows_marked_at, 'YYYY-MM-DD HH24:MI')
+       to_char(a.no_shows_marked_at, 'YYYY-MM-DD HH24:MI'),
+       to_char(a.changed_at, 'YYYY-MM-DD HH24:MI'), a.revision,
+       a.starts_at > now()
 FROM om_activities a JOIN departments d ON d.id = a.dept_id
 WHERE a.id = $1::bigint
 
@@ -64,6 +67,45 @@ VALUES ($1, $2::integer,
                  + interval '30 days'),
         $13::bigint)
 RETURNING id
+
+-- name: om_update
+-- After om_lock: staff edit published activity $2 (the other parameters
+-- and the times as in om_create;
+-- without a voting window the vote follows the activity's new times). No
+-- row when nothing changed, so an unchanged form neither stamps changed_at
+-- nor counts up the iCalendar SEQUENCE. A larger capacity grows the seat
+-- blocks (schema/0081_openmonth_edit.sql); the caller fills the new seats
+-- from the waiting list (om_fill).
+WITH v AS (
+    SELECT $1::text AS title,
+           $3::timestamp AT TIME ZONE 'Asia/Shanghai' AS starts_at,
+           $4::timestamp AT TIME ZONE 'Asia/Shanghai' AS ends_at,
+           $5::text AS place, $6::text AS online_url, $7::integer AS capacity,
+           $8::timestamp AT TIME ZONE 'Asia/Shanghai' AS signup_until,
+           $9::text AS description, $10::text AS accessibility,
+           coalesce($11::timestamp AT TIME ZONE 'Asia/Shanghai',
+                    $3::timestamp AT TIME ZONE 'Asia/Shanghai') AS vote_from,
+           coalesce($12::timestamp AT TIME ZONE 'Asia/Shanghai',
+                    ($4::timestamp AT TIME ZONE 'Asia/Shanghai')
+                    + interval '30 days') AS vote_until
+)
+UPDATE om_activities a
+SET title = v.title, starts_at = v.starts_at, ends_at = v.ends_at,
+    place = v.place, online_url = v.online_url, capacity = v.capacity,
+    signup_until = v.signup_until, description = v.description,
+    accessibility = v.accessibility, vote_from = v.vote_from,
+    vote_until = v.vote_until, changed_at = now(),
+    revision = a.revision + 1
+FROM v
+WHERE a.id = $2::bigint
+  AND (a.title, a.starts_at, a.ends_at, a.place, a.online_url, a.capacity,
+       a.signup_until, a.description, a.accessibility, a.vote_from,
+       a.vote_until)
+      IS DISTINCT FROM
+      (v.title, v.starts_at, v.ends_at, v.place, v.online_url, v.capacity,
+       v.signup_until, v.description, v.accessibility, v.vote_from,
+       v.vote_until)
+RETURNING a.id
 
 -- name: om_lock
 -- The activity's row lock: cancellations, promotions, check-ins, no-show
@@ -153,7 +195,7 @@ SELECT s.id, s.activity_id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        to_char(s.cancelled_at, 'YYYY-MM-DD HH24:MI'),
        to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI'),
        a.dept_id, s.deprioritised, a.starts_at > now(), s.code, d.name,
-       a.accessibility
+       a.accessibility, to_char(a.changed_at, 'YYYY-MM-DD HH24:MI')
 FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
 JOIN departments d ON d.id = a.dept_id
 WHERE s.code = $1
@@ -375,7 +417,9 @@ SELECT a.id, a.title, a.place, a.online_url, a.description, a.accessibility,
        d.name,
        to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
        to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
-       to_char(a.created_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"')
+       to_char(coalesce(a.changed_at, a.created_at) AT TIME ZONE 'UTC',
+               'YYYYMMDD"T"HH24MISS"Z"'),
+       a.revision
 FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
 JOIN departments d ON d.id = a.dept_id
 WHERE s.user_id = $1::bigint AND s.status = 'confirmed'

@@ -1,6 +1,7 @@
 // 政府开放月 in a real browser: a citizen signs up and cancels; a clerk
 // checks a ticket in at the door, and a second try says when; a clerk signs
-// an elderly person up (代办), prints the ticket, and cancels another's.
+// an elderly person up (代办), prints the ticket, and cancels another's; a
+// clerk edits an activity.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -109,6 +110,31 @@ test('a clerk checks a ticket in at the door; the second try says when', async (
   await page.getByRole('button', { name: '签到' }).click();
   await page.waitForLoadState();
   assert.match(await page.locator('#checkin-result').textContent(), /已于 .* 签到过/);
+  await ctx.close();
+  psql('DELETE FROM login_failures');
+});
+
+test('a clerk edits an activity: the form shows the stored times, the new place is saved and the public page says it changed', async () => {
+  const { id, ctx, page } = await start('浏览器修改测试 ', DEMO.staff);
+  const stored = psql(`SELECT to_char(starts_at, 'YYYY-MM-DD"T"HH24:MI') FROM om_activities WHERE id = ${id}`);
+  await page.goto(`${BASE}/admin/open-month/${id}`);
+  await page.getByRole('link', { name: '修改活动信息（时间、地点、名额等）' }).click();
+  await page.waitForURL(`${BASE}/admin/open-month/${id}/edit`);
+  // a datetime-local input shows a stored time only in its own format
+  assert.equal(await page.getByLabel('开始时间', { exact: true }).inputValue(), stored);
+  await page.getByLabel('活动地点').fill('区档案馆报告厅');
+  await page.getByLabel('名额', { exact: true }).fill('1');
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await page.waitForLoadState();
+  assert.match(await page.locator('#f-capacity-error').textContent(), /名额只能增加/);
+  assert.equal(await page.getByLabel('活动地点').inputValue(), '区档案馆报告厅', 'what was typed is kept');
+  await page.getByLabel('名额', { exact: true }).fill('3');
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await page.waitForURL(`${BASE}/admin/open-month/${id}?saved=1`);
+  assert.match(await page.locator('#checkin-result').textContent(), /活动信息已保存/);
+  await page.goto(`${BASE}/open-month/${id}`);
+  assert.match(await page.locator('#om-changed').textContent(), /活动信息已于 .* 更新/);
+  assert.equal(await page.locator('#seats-left').textContent(), '3');
   await ctx.close();
   psql('DELETE FROM login_failures');
 });

@@ -142,6 +142,106 @@ test('the iCalendar file: CRLF lines, escaped text, UTC times, folded lines', as
   assert.ok(body.replace(/\r\n /g, '').includes('DESCRIPTION:多行\\n说明多行'));
 });
 
+// The edit form as the browser sends it back: every field as stored (datetime-local with "T").
+function editFields(page) {
+  const val = (name) => {
+    const m = page.match(new RegExp(`name="${name}"[^>]*value="([^"]*)"`)) || page.match(new RegExp(`name="${name}"[^>]*>([^<]*)</textarea>`));
+    return m ? m[1].replace(/&amp;/g, '&') : '';
+  };
+  return Object.fromEntries(['title', 'starts_at', 'ends_at', 'place', 'online_url', 'capacity', 'signup_until',
+    'description', 'accessibility', 'vote_from', 'vote_until'].map((k) => [k, val(k)]));
+}
+
+test('staff edit a published activity: the stored values in the form; a change is shown to people signed up, counted in the iCalendar SEQUENCE and audited; more seats go to the people waiting; fewer seats, bad input and other departments are refused', async () => {
+  const s = await staff();
+  const { id, fields } = await publish(s, { capacity: '2' });
+  const [a, b, c] = await citizens(3, `ed${run}`);
+  const ra = await signup(a, id);
+  await signup(b, id);
+  const rc = await signup(c, id);
+  assert.equal(status(rc.code), 'waitlisted');
+  const edit = `/admin/open-month/${id}/edit`;
+  assert.ok((await s.get(`/admin/open-month/${id}`)).text.includes(`href="${edit}"`), 'the desk links to the edit form');
+  let page = await s.get(edit);
+  assert.equal(page.status, 200);
+  const stored = editFields(page.text);
+  assert.equal(stored.title, fields.title);
+  assert.equal(stored.starts_at, fields.starts_at.replace(' ', 'T'), 'a datetime-local value');
+  assert.equal(stored.capacity, '2');
+  assert.equal(stored.description, fields.description);
+  const edits = () => psql(`SELECT revision, changed_at IS NOT NULL, (SELECT count(*) FROM audit_log WHERE action = 'om_edit' AND object = 'open-month/${id}') FROM om_activities WHERE id = ${id}`);
+  // saved unchanged: nothing is stamped
+  let r = await postForm(s, edit, edit, stored);
+  assert.equal(r.status, 303);
+  assert.equal(edits(), '0|f|0');
+  assert.ok(!(await a.get(`/open-month/${id}`)).text.includes('id="om-changed"'));
+  // bad input: the messages, what was typed kept, nothing stored
+  r = await postForm(s, edit, edit, { ...stored, title: '', capacity: '1', place: '区档案馆' });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('请填写活动名称'));
+  assert.ok(r.text.includes('名额只能增加，不能少于现在的 2 个'));
+  assert.ok(r.text.includes('value="区档案馆"'));
+  assert.equal(psql(`SELECT title || '|' || place FROM om_activities WHERE id = ${id}`), `${fields.title}|${fields.place}`);
+  // another department's staff can neither see nor change it
+  const o = await otherStaff();
+  assert.equal((await o.get(edit)).status, 403);
+  assert.equal((await postForm(o, '/admin', edit, { ...stored, place: '别处' })).status, 403);
+  // a new place and time, and one seat more: the first person waiting gets it
+  const moved = { ...stored, place: '区档案馆报告厅', starts_at: at(96), ends_at: at(98), capacity: '3' };
+  r = await postForm(s, edit, edit, moved);
+  assert.equal(r.status, 303);
+  assert.equal(r.location, `/admin/open-month/${id}?saved=1`);
+  assert.ok((await s.get(r.location)).text.includes('活动信息已保存'));
+  assert.equal(edits(), '1|t|1');
+  assert.equal(status(rc.code), 'confirmed');
+  assert.equal(psql(`SELECT count(*) || '|' || sum(capacity) || '|' || sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${id}`), '3|3|3');
+  // what the people signed up see: the notice, the new place, the calendar's SEQUENCE
+  const pub = (await a.get(`/open-month/${id}`)).text;
+  assert.ok(pub.includes('id="om-changed"'));
+  assert.ok(pub.includes('区档案馆报告厅'));
+  const ticket = (await a.get(ra.location)).text;
+  assert.ok(ticket.includes('id="om-changed"'), 'the ticket says the activity changed');
+  assert.ok(ticket.includes('区档案馆报告厅'));
+  const ics = (await new Client().get(`/open-month/${id}.ics`)).text;
+  assert.ok(ics.includes('SEQUENCE:1\r\n'));
+  assert.ok(ics.includes(`DTSTART:${psql(`SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"') FROM om_activities WHERE id = ${id}`)}\r\n`));
+  // PostgreSQL holds the rules even without the application: no shrinking, no other columns
+  assert.throws(() => psqlApp(`UPDATE om_activities SET capacity = 2 WHERE id = ${id}`), /cannot shrink/);
+  assert.throws(() => psqlApp(`UPDATE om_activities SET dept_id = dept_id WHERE id = ${id}`), /permission denied/);
+  // once it has ended it stays as it was
+  psql(`UPDATE om_activities SET signup_until = now() - interval '3 hours', starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = ${id}`);
+  assert.equal((await s.get(edit)).status, 409);
+  assert.ok(!(await s.get(`/admin/open-month/${id}`)).text.includes(`href="${edit}"`));
+});
+
+test('more seats while people sign up at once: 20 seats added as 20 newcomers sign up; the 10 already waiting are all seated first, 10 newcomers wait 1-10', { timeout: 240000 }, async () => {
+  const s = await staff();
+  const { id } = await publish(s, { capacity: '10' });
+  const people = await citizens(40, `eg${run}`);
+  const forms = await Promise.all(people.map(async (c) => tokens((await c.get(`/open-month/${id}`)).text)));
+  const post = (i) => people[i].post(`/open-month/${id}/signup`, { csrf: forms[i].csrf, form_id: forms[i].formId, name: `扩容${i}`, phone: phone() });
+  const first = await Promise.all(people.slice(0, 20).map((_, i) => post(i)));
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND status = 'waitlisted'`), '10');
+  const edit = `/admin/open-month/${id}/edit`;
+  const page = await s.get(edit);
+  const t = tokens(page.text);
+  const [grown, ...late] = await Promise.all([
+    s.post(edit, { csrf: t.csrf, form_id: t.formId, ...editFields(page.text), capacity: '30' }),
+    ...people.slice(20).map((_, i) => post(20 + i)),
+  ]);
+  assert.equal(grown.status, 303);
+  assert.deepEqual([...first, ...late].map((r) => r.status), Array(40).fill(303));
+  const rows = psql(`SELECT name, status FROM om_signups WHERE activity_id = ${id} ORDER BY id`).split('\n').map((l) => l.split('|'));
+  assert.deepEqual(rows.filter(([n]) => Number(n.slice(2)) < 20).map(([, st]) => st), Array(20).fill('confirmed'), 'nobody who was waiting is passed by a newcomer');
+  assert.equal(rows.filter(([, st]) => st === 'confirmed').length, 30);
+  assert.equal(psql(`SELECT sum(capacity) || '|' || sum(confirmed) FROM om_seat_blocks WHERE activity_id = ${id}`), '30|30');
+  const positions = await Promise.all(late.map(async (r, i) => {
+    const p = await people[20 + i].get(r.location);
+    return byId(p.text, 'ticket-status') === 'waitlisted' ? Number(byId(p.text, 'waitlist-position')) : null;
+  }));
+  assert.deepEqual(positions.filter((p) => p !== null).sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+});
+
 test('sign-up: confirmed, then waitlisted with a position; the phone is sealed and masked', async () => {
   const s = await staff();
   const { id } = await publish(s, { capacity: '1' });
