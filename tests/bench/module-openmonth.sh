@@ -48,9 +48,15 @@ sql "SELECT id FROM users WHERE login_masked LIKE 'seed-citizen-%' ORDER BY id L
 [ "$(wc -l <"$out/ids.txt")" -eq "$citizens" ] || die "expected $citizens seed citizens"
 # What seeding left behind is not what this measures: the new accounts' autovacuum and the
 # checkpoint that writes the seed out (after which every page first touched again is logged
-# whole) would otherwise start in the middle of the sign-ups. Two commands: psql runs one -c
-# string as a single transaction, and VACUUM refuses that.
-sql "VACUUM ANALYZE users" >/dev/null
+# whole) would otherwise start in the middle of the sign-ups. Nor is what earlier runs left in
+# a kept bench instance (var-bench): their sign-ups and form nonces, 850,000 rows each after a
+# day of runs, came due for autovacuum during a round (pg_stat_user_tables: form_submissions
+# vacuumed and om_signups analysed in the middle of round 1, the slowest), while pgbench's
+# scratch table starts empty each round. Each its own command: psql runs one -c string as a
+# single transaction, and VACUUM refuses that.
+for t in users om_signups form_submissions om_seat_blocks om_activities; do
+    sql "VACUUM ANALYZE $t" >/dev/null
+done
 
 # ---- PostgreSQL's own single-row insert rate: the scratch table ----------------------------
 # A scratch table shaped like om_signups (own sequence, no trigger) and a one-row stand-in for
