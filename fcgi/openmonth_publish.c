@@ -385,9 +385,13 @@ check_capacity(struct form *f, const struct om_act *a, const struct new_act *n)
 
 /* The change, its audit row and the new seats dealt to the people waiting,
  * in one transaction under the activity's row lock; the location to go
- * to, or NULL on error. */
+ * to, or NULL on error (*raced: a colleague's edit made the capacity
+ * larger meanwhile, and the trigger refused to shrink it). om_fill runs
+ * after every change: it only deals free seats, and which capacity this
+ * form was checked against may be stale by now. */
 static const char *
-edit_store(struct req *r, const struct om_act *a, const struct new_act *n)
+edit_store(struct req *r, const struct om_act *a, const struct new_act *n,
+           bool *raced)
 {
     const char *prior;
     const char *loc = arena_printf(r->a, "/admin/open-month/%s?saved=1", a->id);
@@ -399,11 +403,14 @@ edit_store(struct req *r, const struct om_act *a, const struct new_act *n)
     const char *p[12];
     act_params(r, n, a->id, p);
     PGresult *res;
-    if (DBQ(r, STMT_om_lock, a->id) == NULL ||
-        (res = db_exec(r, STMT_om_update, 12, p)) == NULL)
+    if (DBQ(r, STMT_om_lock, a->id) == NULL)
         return NULL;
+    if ((res = db_exec(r, STMT_om_update, 12, p)) == NULL) {
+        *raced = r->sqlstate && strcmp(r->sqlstate, "23514") == 0;
+        return NULL;
+    }
     if (PQntuples(res) == 1 &&
-        ((n->capacity > a->capacity && DBQ(r, STMT_om_fill, a->id) == NULL) ||
+        (DBQ(r, STMT_om_fill, a->id) == NULL ||
          audit(r, "om_edit", arena_printf(r->a, "open-month/%s", a->id),
                n->title) != 0))
         return NULL;
@@ -429,9 +436,16 @@ om_admin_edit_post(struct req *r)
         edit_form(r, &a, &f, 422);
         return;
     }
-    const char *loc = edit_store(r, &a, &n);
-    if (loc == NULL)
-        page_fail(r);
-    else
+    bool raced = false;
+    const char *loc = edit_store(r, &a, &n, &raced);
+    if (loc != NULL) {
         resp_redirect(r, loc);
+    } else if (raced) {
+        db_rollback(r);
+        page_error(r, 409, "活动刚被修改过",
+                   "在您修改期间，其他工作人员已经修改了这个活动。"
+                   "请重新打开修改页面，在最新的内容上修改。");
+    } else {
+        page_fail(r);
+    }
 }

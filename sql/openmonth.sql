@@ -180,7 +180,8 @@ LIMIT 1
 
 -- name: om_ticket
 -- One sign-up with its activity; the position counts the people waiting
--- before it (those with too many no-shows wait behind the others).
+-- before it (those with too many no-shows wait behind the others). The
+-- last column: when the activity was edited, if after this sign-up.
 SELECT s.id, s.activity_id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        to_char(a.ends_at, 'YYYY-MM-DD HH24:MI'), a.place, a.online_url,
        s.status,
@@ -195,7 +196,9 @@ SELECT s.id, s.activity_id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        to_char(s.cancelled_at, 'YYYY-MM-DD HH24:MI'),
        to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI'),
        a.dept_id, s.deprioritised, a.starts_at > now(), s.code, d.name,
-       a.accessibility, to_char(a.changed_at, 'YYYY-MM-DD HH24:MI')
+       a.accessibility,
+       CASE WHEN a.changed_at > s.created_at
+            THEN to_char(a.changed_at, 'YYYY-MM-DD HH24:MI') END
 FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
 JOIN departments d ON d.id = a.dept_id
 WHERE s.code = $1

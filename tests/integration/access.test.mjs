@@ -223,7 +223,13 @@ test('政府开放月: A\'s sign-up and ticket on an activity of X', async () =>
     ['POST', `/admin/open-month/${id}/signup`, STAFF, { name: '代办' + secret('代办'), phone: phone() }],
     ['POST', `/admin/open-month/${id}/no-shows`, STAFF],
     ['POST', `/admin/open-month/${id}/checkin`, STAFF, { code: signed }],
+    ['GET', `/admin/open-month/${id}/edit`, STAFF, {}, { noText: true }],
+    ['POST', `/admin/open-month/${id}/edit`, STAFF, {
+      title, starts_at: at(72 * 60), ends_at: at(74 * 60), place: '区政务服务中心二楼', online_url: '',
+      capacity: '6', signup_until: at(48 * 60), description: '说明', accessibility: '有轮椅通道', vote_from: '', vote_until: '',
+    }],
     ['POST', `/me/tickets/${code}/cancel`, ['A']],
+    ['POST', `/admin/open-month/${id}/tickets/${code}/cancel`, STAFF],
   ]);
   // The public pages and the calendar file of the activity name no one.
   for (const path of [`/open-month/${id}`, `/open-month/${id}.ics`]) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
-import { Client, DEMO, byId, forgeToken, psql, psqlApp, tokens } from '../lib/client.mjs';
+import { Client, DEMO, byId, forgeToken, psql, psqlApp, psqlBackground, tokens } from '../lib/client.mjs';
 
 const run = Date.now().toString(36);
 let phoneSeq = 0;
@@ -205,6 +205,29 @@ test('staff edit a published activity: the stored values in the form; a change i
   const ics = (await new Client().get(`/open-month/${id}.ics`)).text;
   assert.ok(ics.includes('SEQUENCE:1\r\n'));
   assert.ok(ics.includes(`DTSTART:${psql(`SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"') FROM om_activities WHERE id = ${id}`)}\r\n`));
+  // someone signing up after the edit saw the new details already: no notice on their ticket
+  const [d] = await citizens(1, `ed2${run}`);
+  const rd = await signup(d, id);
+  assert.equal(rd.status, 303);
+  assert.ok(!(await d.get(rd.location)).text.includes('id="om-changed"'));
+  // a form saved on an older capacity is told so (422) ...
+  const stale = await s.get(edit);
+  psql(`UPDATE om_activities SET capacity = 4 WHERE id = ${id}`);
+  let st = tokens(stale.text);
+  r = await s.post(edit, { csrf: st.csrf, form_id: st.formId, ...editFields(stale.text), place: '区档案馆二楼' });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('不能少于现在的 4 个'));
+  // ... and so is one whose save waited for a colleague's edit that made it larger meanwhile
+  // (their transaction holds the activity's row while this one checks the form): 409, unchanged
+  const again = await s.get(edit);
+  st = tokens(again.text);
+  const colleague = psqlBackground(`BEGIN; UPDATE om_activities SET capacity = 5 WHERE id = ${id}; SELECT pg_sleep(1.5); COMMIT;`);
+  await new Promise((done) => setTimeout(done, 500));
+  r = await s.post(edit, { csrf: st.csrf, form_id: st.formId, ...editFields(again.text), place: '区档案馆二楼' });
+  assert.equal(await colleague, 0);
+  assert.equal(r.status, 409);
+  assert.ok(r.text.includes('其他工作人员已经修改了这个活动'));
+  assert.equal(psql(`SELECT capacity || '|' || place FROM om_activities WHERE id = ${id}`), '5|区档案馆报告厅');
   // PostgreSQL holds the rules even without the application: no shrinking, no other columns
   assert.throws(() => psqlApp(`UPDATE om_activities SET capacity = 2 WHERE id = ${id}`), /cannot shrink/);
   assert.throws(() => psqlApp(`UPDATE om_activities SET dept_id = dept_id WHERE id = ${id}`), /permission denied/);

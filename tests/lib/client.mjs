@@ -1,7 +1,7 @@
 // A small HTTP client for the integration tests: a cookie jar, no automatic
 // redirects (the tests check every 303), and helpers that fill a form the
 // way a browser would: GET the page, take its csrf and form_id, POST.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -113,6 +113,16 @@ export function psql(sql) {
     env: { ...process.env, GONGKAI_VAR: VAR, GONGKAI_PORT: PORT },
     encoding: 'utf8',
   }).trim();
+}
+
+// psql as the superuser in the background (a transaction that holds a lock
+// meanwhile, say); resolves with its exit code.
+export function psqlBackground(sql) {
+  const p = spawn(path.join(REPO, 'scripts/instance.sh'), ['psql', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    env: { ...process.env, GONGKAI_VAR: VAR, GONGKAI_PORT: PORT },
+    stdio: 'ignore',
+  });
+  return new Promise((resolve) => p.on('exit', resolve));
 }
 
 // psql as the application's own role, to check its privileges.
