@@ -466,24 +466,6 @@ om_admin_proxy_post(struct req *r)
     }
 }
 
-void
-om_admin_ticket_get(struct req *r)
-{
-    struct om_act a;
-    if (om_desk_act(r, &a) != 1)
-        return;
-    PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
-    if (t == NULL) {
-        page_fail(r);
-        return;
-    }
-    if (PQntuples(t) != 1 || strcmp(db_get(t, 0, 1), a.id) != 0) {
-        page_error(r, 404, "报名凭证不存在", "这个活动没有这个票号。");
-        return;
-    }
-    om_ticket_render(r, t, true);
-}
-
 /* ---- no-shows ---- */
 
 void

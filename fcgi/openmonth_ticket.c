@@ -227,6 +227,36 @@ om_ticket_get(struct req *r)
         om_ticket_render(r, t, false);
 }
 
+/* Ticket {key} of activity {id} for staff of the activity's department
+ * (admins: any), else a 404 or 403 page. */
+static PGresult *
+staff_ticket(struct req *r)
+{
+    PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
+    if (t == NULL) {
+        page_fail(r);
+        return NULL;
+    }
+    if (PQntuples(t) != 1 || strcmp(db_get(t, 0, T_ACT), r->args[0]) != 0) {
+        page_error(r, 404, "报名凭证不存在", "这个活动没有这个票号。");
+        return NULL;
+    }
+    if (!access_dept(r, (int32_t)db_getll(t, 0, T_DEPT))) {
+        page_error(r, 403, "没有权限", "这个活动不属于您所在的部门。");
+        return NULL;
+    }
+    return t;
+}
+
+/* Any ticket of the activity, the printable one of a 代办 included. */
+void
+om_admin_ticket_get(struct req *r)
+{
+    PGresult *t = staff_ticket(r);
+    if (t != NULL)
+        om_ticket_render(r, t, true);
+}
+
 /* Cancels and, when a seat was freed, confirms the first people waiting,
  * all under the activity's row lock in one transaction; staff cancelling
  * for the person write their audit row in it too. 0 ok. */
@@ -293,22 +323,11 @@ om_cancel_post(struct req *r)
 void
 om_admin_cancel_post(struct req *r)
 {
-    PGresult *t = DBQ(r, STMT_om_ticket, r->args[1]);
-    if (t == NULL) {
-        page_fail(r);
-        return;
-    }
-    if (PQntuples(t) != 1 || strcmp(db_get(t, 0, T_ACT), r->args[0]) != 0) {
-        page_error(r, 404, "报名凭证不存在", "这个活动没有这个票号。");
-        return;
-    }
-    if (!access_dept(r, (int32_t)db_getll(t, 0, T_DEPT))) {
-        page_error(r, 403, "没有权限", "这个活动不属于您所在的部门。");
-        return;
-    }
-    cancel_answer(r, t, true,
-                  arena_printf(r->a, "/admin/open-month/%s/tickets/%s",
-                               r->args[0], r->args[1]));
+    PGresult *t = staff_ticket(r);
+    if (t != NULL)
+        cancel_answer(r, t, true,
+                      arena_printf(r->a, "/admin/open-month/%s/tickets/%s",
+                                   r->args[0], r->args[1]));
 }
 
 /* ---- /me ---- */
