@@ -16,7 +16,7 @@ struct config {
     char owner_dsn[1024];    /* GONGKAI_OWNER_DSN: migrations */
     char keys[600];          /* GONGKAI_KEYS: key file */
     char socket[600];        /* GONGKAI_SOCKET: FastCGI unix socket */
-    long workers;            /* GONGKAI_WORKERS: 0 = 2 x cores */
+    long workers;            /* GONGKAI_WORKERS: 0 = 4 x cores */
     long body_max;           /* GONGKAI_BODY_MAX: bytes, ordinary routes */
     long upload_max;         /* GONGKAI_UPLOAD_MAX: bytes, upload routes */
     long session_hours;      /* GONGKAI_SESSION_HOURS: token lifetime */

@@ -12,7 +12,7 @@
 #   GONGKAI_VAR      instance directory (default: <repo>/var; made absolute)
 #   GONGKAI_PORT     nginx port on 127.0.0.1 (default 8080)
 #   GONGKAI_DEMO     1 = load demo data (default), 0 = departments and calendar only
-#   GONGKAI_WORKERS  number of FastCGI workers (default: the binary's own, 2 x cores)
+#   GONGKAI_WORKERS  number of FastCGI workers (default: the binary's own, 4 x cores)
 #   GONGKAI_BIN      the binary (default: <repo>/bin/gongkai)
 #
 # Layout of $GONGKAI_VAR (see CONTRACT.md): pg/ run/ log/ nginx/ keys/ secrets/.

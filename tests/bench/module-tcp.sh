@@ -25,7 +25,7 @@ duration=${BENCH_DURATION:-10}
 warmup=${BENCH_WARMUP:-2}
 threads=${BENCH_THREADS:-2}
 conns=${BENCH_CONNS:-32 64}
-workers=${GONGKAI_WORKERS:-$((2 * $(nproc)))}
+workers=${GONGKAI_WORKERS:-$((4 * $(nproc)))}
 conf=$var/nginx/extra/tcp.conf
 http_conf=$var/nginx/http/tcp-keepalive.conf
 # nginx.conf says worker_processes auto: one per CPU.

@@ -15,7 +15,7 @@
 # It runs a dedicated instance (never the developer's var/ or port) and stops what it started.
 # Knobs (environment): BENCH_VAR (default $repo/var-bench), BENCH_PORT (8099),
 # BENCH_DURATION (10, seconds per run), BENCH_WARMUP (2), BENCH_CONNS ("32 64"),
-# BENCH_THREADS (2), BENCH_WORKERS (2 x cores, for the app and each responder),
+# BENCH_THREADS (2), BENCH_WORKERS (4 x cores, for the app and each responder),
 # BENCH_INSTANCE (scripts/instance.sh), CC (cc), BENCH_MODULES (all: tests/bench/module-*.sh).
 # Only 127.0.0.1 is contacted; every wrk run is bounded by -d and by timeout(1).
 set -euo pipefail
@@ -43,7 +43,7 @@ var=$GONGKAI_VAR
 out=$repo/build/bench
 cores=$(nproc)
 # The app and both responders get the same number of processes: `gongkai serve`'s default.
-workers=${BENCH_WORKERS:-$((2 * cores))}
+workers=${BENCH_WORKERS:-$((4 * cores))}
 export GONGKAI_WORKERS=$workers
 rss_goal_kb=$((12 * 1024))
 ratio_goal=0.7
