@@ -128,7 +128,7 @@ config_load(void)
      * connection, and every write waits for its commit's WAL flush. With two
      * per core the cores sat idle 15-25 % during a sign-up rush while all
      * workers waited on the same flush; with four, commits share flushes
-     * (0.32 instead of 0.55 flushes a sign-up) and sign-ups/s rose by a
+     * (0.30-0.34 instead of 0.55 flushes a sign-up) and sign-ups/s rose by a
      * fifth (docs/openmonth.md "Workers"). */
     if (rc == 0 && cfg.workers == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
