@@ -71,6 +71,8 @@ om_act_load(struct req *r, const char *id, struct om_act *a)
     a->changed_at = db_get(res, 0, 25);
     a->revision = db_get(res, 0, 26);
     a->future = is_true(res, 0, 27);
+    a->called_off = db_get(res, 0, 28);
+    a->called_off_reason = db_get(res, 0, 29);
     return 1;
 }
 
@@ -123,6 +125,18 @@ om_act_facts(struct html *h, const struct om_act *a)
     if (*a->access)
         page_fact(h, "无障碍服务", a->access, "om-access");
     html_close(h, "dl");
+}
+
+void
+om_called_off_notice(struct req *r, struct html *h, const char *when,
+                     const char *reason)
+{
+    if (when == NULL || *when == '\0')
+        return;
+    html_elem(h, "p",
+              arena_printf(r->a, "本活动已于 %s 取消，不再举行。原因：%s", when,
+                           reason),
+              "class", "notice", "role", "alert", "id", "om-called-off", NULL);
 }
 
 /* ---- the list by year ---- */
@@ -179,7 +193,8 @@ list_item(struct req *r, struct html *h, PGresult *res, int i)
     html_close(h, "dd");
     html_elem(h, "dt", "报名", NULL);
     html_elem(h, "dd",
-              is_true(res, i, 9)
+              is_true(res, i, 12) ? "活动已取消"
+              : is_true(res, i, 9)
                   ? arena_printf(r->a, "%s 截止", db_get(res, i, 10))
                   : "报名已截止",
               NULL);
@@ -239,7 +254,10 @@ signup_section(struct req *r, struct html *h, const struct om_act *a,
     html_open(h, "section", "aria-labelledby", "om-signup", "id", "signup",
               NULL);
     html_elem(h, "h2", "报名", "id", "om-signup", NULL);
-    if (!a->signup_open) {
+    if (*a->called_off) {
+        html_elem(h, "p", "活动已取消，不再接受报名。", "class", "notice",
+                  NULL);
+    } else if (!a->signup_open) {
         html_elem(h, "p", "报名已截止。", "class", "notice", NULL);
     } else if (u == NULL) {
         html_open(h, "p", NULL);
@@ -299,6 +317,7 @@ activity_page(struct req *r, const struct om_act *a, struct form *f, int status,
     if (notice != NULL)
         html_elem(h, "p", notice, "class", "notice", "role", "alert", "id",
                   "om-notice", NULL);
+    om_called_off_notice(r, h, a->called_off, a->called_off_reason);
     if (*a->changed_at)
         html_elem(h, "p",
                   arena_printf(r->a, "活动信息已于 %s 更新，请以本页为准。",
@@ -350,6 +369,9 @@ om_ics_event(struct req *r, struct buf *b, const struct om_act *a)
 {
     struct buf d;
     buf_init(&d, r->a, 256);
+    if (a->called_off != NULL && *a->called_off)
+        buf_printf(&d, "本活动已于 %s 取消，不再举行。原因：%s\n\n",
+                   a->called_off, a->called_off_reason);
     buf_puts(&d, a->desc);
     if (*a->url)
         buf_printf(&d, "\n线上参加：%s", a->url);
@@ -365,6 +387,10 @@ om_ics_event(struct req *r, struct buf *b, const struct om_act *a)
     /* counts the edits: a calendar that has the event replaces it with
      * the one of the higher SEQUENCE (RFC 5545 3.8.7.4) */
     om_ics_prop(b, "SEQUENCE", a->revision, false);
+    /* a called-off event stays in subscribed calendars, struck through,
+     * rather than vanishing without a word (RFC 5545 3.8.1.11) */
+    if (a->called_off != NULL && *a->called_off)
+        om_ics_prop(b, "STATUS", "CANCELLED", false);
     om_ics_prop(b, "DTSTART", a->ics_start, false);
     om_ics_prop(b, "DTEND", a->ics_end, false);
     om_ics_prop(b, "SUMMARY", a->title, true);
@@ -548,8 +574,10 @@ signup_refused(struct req *r, struct form *f, int status, const char *dup)
     } else {
         a.signup_open = false;
         activity_page(r, &a, f, 409,
-                      arena_printf(r->a, "报名已于 %s 截止，无法再报名。",
-                                   a.signup_until));
+                      *a.called_off
+                          ? "这个活动已经取消，无法报名。"
+                          : arena_printf(r->a, "报名已于 %s 截止，无法再报名。",
+                                         a.signup_until));
     }
 }
 
@@ -621,7 +649,8 @@ om_vote_post(struct req *r)
         activity_page(r, &a, &f, 409,
                       PQntuples(res) == 1
                           ? "您已经为这个活动投过票了，每人每个活动只能投一票。"
-                          : "现在不在投票时间内，无法投票。");
+                      : *a.called_off ? "这个活动已经取消，不能投票。"
+                                      : "现在不在投票时间内，无法投票。");
     }
 }
 

@@ -6,7 +6,8 @@
  * people on their behalf (代办), mark no-shows and download the door list.
  *
  * Files: openmonth.c (public pages, sign-up, vote), openmonth_ticket.c
- * (tickets, cancel, /me), openmonth_admin.c (staff), openmonth_text.c
+ * (tickets, cancel, /me), openmonth_admin.c (staff), openmonth_publish.c
+ * (publish, edit), openmonth_call_off.c (call off), openmonth_text.c
  * (iCalendar, CSV), openmonth_demo.c (demo content), ticket.c (signed
  * ticket codes). Seats are held by PostgreSQL (schema/0040_openmonth.sql).
  */
@@ -56,8 +57,10 @@ struct om_act {
     const char *id, *title, *dept_name, *starts, *ends, *place, *url;
     const char *signup_until, *desc, *access, *vote_from, *vote_until;
     const char *ics_start, *ics_end, *ics_stamp, *noshow_at;
-    const char *changed_at; /* "" when never edited since published */
-    const char *revision;   /* the iCalendar SEQUENCE: edits so far */
+    const char *changed_at;        /* "" when never edited since published */
+    const char *revision;          /* the iCalendar SEQUENCE: edits so far */
+    const char *called_off;        /* when staff called it off, or "" */
+    const char *called_off_reason; /* why, for everyone who signed up */
     int dept;
     long capacity, left, votes, waiting, year;
     bool signup_open, vote_open, ended, future;
@@ -85,6 +88,13 @@ void om_ticket_render(struct req *r, PGresult *t, bool staff);
 void om_admin_cancel_post(struct req *r);
 void om_admin_edit_get(struct req *r);
 void om_admin_edit_post(struct req *r);
+/* GET|POST /admin/open-month/{id}/call-off (openmonth_call_off.c). */
+void om_admin_call_off_get(struct req *r);
+void om_admin_call_off_post(struct req *r);
+/* The notice that activity a is called off, with the reason (id
+ * om-called-off), when it is. */
+void om_called_off_notice(struct req *r, struct html *h, const char *when,
+                          const char *reason);
 /* Loads the activity of r->args[0] and checks the staff member's
  * department; 1 ok, else the page (404, 403, 500) is set. */
 int om_desk_act(struct req *r, struct om_act *a)

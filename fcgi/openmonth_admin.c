@@ -203,10 +203,11 @@ desk_tools(struct req *r, struct html *h, const struct om_act *a,
         form_submit(h, "代为报名");
         form_close(h);
     } else {
-        html_elem(h, "p", "报名已截止。", NULL);
+        html_elem(h, "p", *a->called_off ? "活动已取消。" : "报名已截止。",
+                  NULL);
     }
     html_close(h, "section");
-    if (a->ended && *a->noshow_at == '\0') {
+    if (a->ended && *a->noshow_at == '\0' && !*a->called_off) {
         html_elem(h, "h2", "活动结束后", NULL);
         long limit = om_noshow_limit();
         html_elem(h, "p",
@@ -236,6 +237,7 @@ desk_page(struct req *r, const struct om_act *a, const struct desk *d,
         html_elem(h, "p", d->notice, "class",
                   d->notice_ok ? "notice ok" : "notice", "role", "alert", "id",
                   "checkin-result", NULL);
+    om_called_off_notice(r, h, a->called_off, a->called_off_reason);
     om_act_facts(h, a);
     html_open(h, "ul", "class", "om-links", NULL);
     html_open(h, "li", NULL);
@@ -247,11 +249,16 @@ desk_page(struct req *r, const struct om_act *a, const struct desk *d,
     html_elem(h, "a", "查看公开页面", "href",
               arena_printf(r->a, "/open-month/%s", a->id), NULL);
     html_close(h, "li");
-    if (!a->ended) {
+    if (!a->ended && !*a->called_off) {
         html_open(h, "li", NULL);
         html_elem(h, "a", "修改活动信息（时间、地点、名额等）", "href",
                   arena_printf(r->a, "/admin/open-month/%s/edit", a->id), "id",
                   "om-edit", NULL);
+        html_close(h, "li");
+        html_open(h, "li", NULL);
+        html_elem(h, "a", "取消整个活动（如遇台风等不能举行）", "href",
+                  arena_printf(r->a, "/admin/open-month/%s/call-off", a->id),
+                  "id", "om-call-off", NULL);
         html_close(h, "li");
     }
     html_close(h, "ul");
@@ -358,6 +365,8 @@ checkin_refusal(struct req *r, const struct om_act *a, const char *sid,
     const char *st = db_get(s, 0, 1);
     if (strcmp(db_get(s, 0, 0), a->id) != 0)
         return "这是另一场活动的票，不能在这里签到。";
+    if (*a->called_off)
+        return "活动已取消，不能签到。";
     if (!db_isnull(s, 0, 2))
         return arena_printf(r->a,
                             "这张票（%s，%s）已于 %s 签到过，不能重复签到。",
@@ -457,11 +466,12 @@ om_admin_proxy_post(struct req *r)
         resp_redirect(r, loc);
     } else {
         form_init(&fp, r, false);
-        d.notice = dup ? arena_printf(r->a,
-                                      "这个手机号已经报名（票号 %s），"
-                                      "不能重复报名。",
-                                      dup)
-                       : "报名已截止。";
+        d.notice = dup             ? arena_printf(r->a,
+                                                  "这个手机号已经报名（票号 %s），"
+                                                              "不能重复报名。",
+                                                  dup)
+                   : *a.called_off ? "活动已取消，不能报名。"
+                                   : "报名已截止。";
         desk_page(r, &a, &d, 409);
     }
 }
@@ -477,6 +487,10 @@ om_admin_noshow_post(struct req *r)
     const char *loc = arena_printf(r->a, "/admin/open-month/%s", a.id);
     if (!a.ended) {
         page_error(r, 409, "活动还没有结束", "活动结束后才能标记未到场。");
+        return;
+    }
+    if (*a.called_off) {
+        page_error(r, 409, "活动已取消", "活动已取消，没有未到场可以标记。");
         return;
     }
     if (db_begin(r) != 0 || DBQ(r, STMT_om_lock, a.id) == NULL) {

@@ -96,6 +96,8 @@ om_feed_get(struct req *r)
             .ics_end = db_get(res, i, 8),
             .ics_stamp = db_get(res, i, 9),
             .revision = db_get(res, i, 10),
+            .called_off = db_get(res, i, 11),
+            .called_off_reason = db_get(res, i, 12),
         };
         om_ics_event(r, b, &a);
     }

@@ -353,6 +353,10 @@ editable(struct req *r, struct om_act *a)
         page_error(r, 409, "活动已经结束", "活动已经结束，不能再修改。");
         return 0;
     }
+    if (*a->called_off) {
+        page_error(r, 409, "活动已取消", "活动已取消，不能再修改。");
+        return 0;
+    }
     return 1;
 }
 

@@ -41,6 +41,8 @@ enum {
     T_DEPTNAME,
     T_ACCESS,
     T_CHANGED,
+    T_CALLED_OFF,
+    T_CALLED_OFF_REASON,
 };
 
 static void
@@ -160,7 +162,10 @@ om_ticket_render(struct req *r, PGresult *t, bool staff)
 {
     const char *st = db_get(t, 0, T_STATUS), *code = db_get(t, 0, T_CODE);
     bool live = strcmp(st, "confirmed") == 0 || strcmp(st, "waitlisted") == 0;
+    bool off = !db_isnull(t, 0, T_CALLED_OFF);
     struct html *h = page_begin(r, "开放活动报名凭证");
+    om_called_off_notice(r, h, db_get(t, 0, T_CALLED_OFF),
+                         db_get(t, 0, T_CALLED_OFF_REASON));
     if (!db_isnull(t, 0, T_CHANGED))
         html_elem(h, "p",
                   arena_printf(r->a,
@@ -191,12 +196,13 @@ om_ticket_render(struct req *r, PGresult *t, bool staff)
     html_close(h, "dl");
     if (strcmp(db_get(t, 0, T_DEPRIO), "t") == 0 && live)
         deprio_notice(r, h);
-    if (strcmp(st, "confirmed") == 0)
+    /* a called-off activity's ticket admits nobody: no code to show */
+    if (strcmp(st, "confirmed") == 0 && !off)
         signed_code(r, h, t);
-    if (staff)
+    if (staff && !off)
         html_elem(h, "p", "可以使用浏览器的“打印”功能打印本凭证，交给报名人。",
                   "class", "om-print-hint", NULL);
-    if (live && strcmp(db_get(t, 0, T_FUTURE), "t") == 0 &&
+    if (live && !off && strcmp(db_get(t, 0, T_FUTURE), "t") == 0 &&
         db_isnull(t, 0, T_CHECKED))
         cancel_form(r, h, t, staff);
     page_end(r, h);
@@ -292,6 +298,12 @@ cancel_answer(struct req *r, PGresult *t, bool staff, const char *loc)
         resp_redirect(r, loc);
         return;
     }
+    if (!db_isnull(t, 0, T_CALLED_OFF)) {
+        page_error(r, 409, "无法取消",
+                   arena_printf(r->a, "活动已于 %s 取消，报名无需再取消。",
+                                db_get(t, 0, T_CALLED_OFF)));
+        return;
+    }
     if (strcmp(db_get(t, 0, T_FUTURE), "t") != 0) {
         page_error(r, 409, "无法取消", "活动已经开始，不能再取消报名。");
         return;
@@ -344,7 +356,10 @@ me_row(struct req *r, struct html *h, PGresult *res, int i)
     html_elem(h, "td", db_get(res, i, 3), NULL);
     html_open(h, "td", NULL);
     html_text(h, om_status_label(st));
-    if (strcmp(st, "waitlisted") == 0)
+    if (strcmp(db_get(res, i, 8), "t") == 0)
+        html_elem(h, "strong", "（活动已取消）", "class", "om-called-off",
+                  NULL);
+    else if (strcmp(st, "waitlisted") == 0)
         html_textf(h, "（第 %s 位）", db_get(res, i, 5));
     else if (strcmp(st, "confirmed") == 0 &&
              strcmp(db_get(res, i, 6), "t") == 0)

@@ -121,6 +121,8 @@ const struct route routes[] = {
     {M_GET, "/admin/open-month/{id}", om_admin_get, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/open-month/{id}/edit", om_admin_edit_get, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/edit", om_admin_edit_post, ACC_STAFF, RF_DEPT},
+    {M_GET, "/admin/open-month/{id}/call-off", om_admin_call_off_get, ACC_STAFF, RF_DEPT},
+    {M_POST, "/admin/open-month/{id}/call-off", om_admin_call_off_post, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/checkin", om_admin_checkin_post, ACC_STAFF, RF_DEPT},
     {M_GET, "/admin/open-month/{id}/signups.csv", om_admin_csv_get, ACC_STAFF, RF_DEPT},
     {M_POST, "/admin/open-month/{id}/signup", om_admin_proxy_post, ACC_STAFF, RF_DEPT},

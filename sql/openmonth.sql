@@ -13,10 +13,11 @@ SELECT a.id, a.title, d.name,
        to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        to_char(a.ends_at, 'HH24:MI'),
        a.place, a.online_url, a.capacity, a.capacity - om_confirmed(a.id),
-       a.signup_until > now(),
+       a.signup_until > now() AND a.called_off_at IS NULL,
        to_char(a.signup_until, 'YYYY-MM-DD HH24:MI'),
        (SELECT count(*) FROM om_signups s
-        WHERE s.activity_id = a.id AND s.status = 'waitlisted')
+        WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
+       a.called_off_at IS NOT NULL
 FROM om_activities a JOIN departments d ON d.id = a.dept_id
 WHERE extract(year FROM a.starts_at) = $1::integer
 ORDER BY a.starts_at, a.id
@@ -27,11 +28,12 @@ SELECT a.id, a.title, a.dept_id, d.name,
        to_char(a.ends_at, 'YYYY-MM-DD HH24:MI'),
        a.place, a.online_url, a.capacity, a.capacity - om_confirmed(a.id),
        to_char(a.signup_until, 'YYYY-MM-DD HH24:MI'),
-       a.signup_until > now(),
+       a.signup_until > now() AND a.called_off_at IS NULL,
        a.description, a.accessibility,
        to_char(a.vote_from, 'YYYY-MM-DD HH24:MI'),
        to_char(a.vote_until, 'YYYY-MM-DD HH24:MI'),
-       now() >= a.vote_from AND now() < a.vote_until,
+       now() >= a.vote_from AND now() < a.vote_until
+           AND a.called_off_at IS NULL,
        (SELECT count(*) FROM om_votes v WHERE v.activity_id = a.id),
        (SELECT count(*) FROM om_signups s
         WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
@@ -43,7 +45,8 @@ SELECT a.id, a.title, a.dept_id, d.name,
        extract(year FROM a.starts_at)::integer,
        to_char(a.no_shows_marked_at, 'YYYY-MM-DD HH24:MI'),
        to_char(a.changed_at, 'YYYY-MM-DD HH24:MI'), a.revision,
-       a.starts_at > now()
+       a.starts_at > now(),
+       to_char(a.called_off_at, 'YYYY-MM-DD HH24:MI'), a.called_off_reason
 FROM om_activities a JOIN departments d ON d.id = a.dept_id
 WHERE a.id = $1::bigint
 
@@ -97,7 +100,7 @@ SET title = v.title, starts_at = v.starts_at, ends_at = v.ends_at,
     vote_until = v.vote_until, changed_at = now(),
     revision = a.revision + 1
 FROM v
-WHERE a.id = $2::bigint
+WHERE a.id = $2::bigint AND a.called_off_at IS NULL
   AND (a.title, a.starts_at, a.ends_at, a.place, a.online_url, a.capacity,
        a.signup_until, a.description, a.accessibility, a.vote_from,
        a.vote_until)
@@ -106,6 +109,15 @@ WHERE a.id = $2::bigint
        v.signup_until, v.description, v.accessibility, v.vote_from,
        v.vote_until)
 RETURNING a.id
+
+-- name: om_call_off
+-- After om_lock: staff member $3 calls off activity $1 with reason $2,
+-- until it ends. No row: called off already, or ended.
+UPDATE om_activities
+SET called_off_at = now(), called_off_reason = $2, called_off_by = $3::bigint,
+    revision = revision + 1
+WHERE id = $1::bigint AND called_off_at IS NULL AND ends_at > now()
+RETURNING id
 
 -- name: om_lock
 -- The activity's row lock: cancellations, promotions, check-ins, no-show
@@ -157,6 +169,7 @@ WITH s AS (
            seat.block
     FROM om_activities a, LATERAL (SELECT om_take_seat(a.id) AS block) seat
     WHERE a.id = $1::bigint AND a.signup_until > now()
+      AND a.called_off_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM form_submissions WHERE form_id = $10)
       AND ($12::integer IS NULL OR EXISTS (
           SELECT 1 FROM users u
@@ -169,7 +182,8 @@ WITH s AS (
 SELECT id, code, status FROM s
 
 -- name: om_signup_open
-SELECT 1 FROM om_activities WHERE id = $1::bigint AND signup_until > now()
+SELECT 1 FROM om_activities
+WHERE id = $1::bigint AND signup_until > now() AND called_off_at IS NULL
 
 -- name: om_signup_live
 -- The live sign-up of this account or this phone, if any.
@@ -198,16 +212,20 @@ SELECT s.id, s.activity_id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
        a.dept_id, s.deprioritised, a.starts_at > now(), s.code, d.name,
        a.accessibility,
        CASE WHEN a.changed_at > s.created_at
-            THEN to_char(a.changed_at, 'YYYY-MM-DD HH24:MI') END
+            THEN to_char(a.changed_at, 'YYYY-MM-DD HH24:MI') END,
+       to_char(a.called_off_at, 'YYYY-MM-DD HH24:MI'), a.called_off_reason
 FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
 JOIN departments d ON d.id = a.dept_id
 WHERE s.code = $1
 
 -- name: om_cancel
--- After om_lock. Returns the status the sign-up had.
+-- After om_lock. Returns the status the sign-up had. Nothing once the
+-- activity is called off: its sign-ups stay the record of who had a seat.
 UPDATE om_signups s SET status = 'cancelled', cancelled_at = now()
 FROM (SELECT id, status FROM om_signups WHERE id = $1::bigint FOR UPDATE) old
 WHERE s.id = old.id AND old.status IN ('confirmed', 'waitlisted')
+  AND NOT EXISTS (SELECT 1 FROM om_activities a
+                  WHERE a.id = s.activity_id AND a.called_off_at IS NOT NULL)
 RETURNING old.status
 
 -- name: om_fill
@@ -240,7 +258,8 @@ SELECT s.code, a.id, a.title, to_char(a.starts_at, 'YYYY-MM-DD HH24:MI'),
             WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted'
               AND (w.deprioritised, w.id) <= (s.deprioritised, s.id))
        END,
-       s.promoted_at IS NOT NULL, to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI')
+       s.promoted_at IS NOT NULL, to_char(s.checked_in_at, 'YYYY-MM-DD HH24:MI'),
+       a.called_off_at IS NOT NULL
 FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
 WHERE s.user_id = $1::bigint
 ORDER BY a.starts_at DESC, s.id DESC
@@ -251,6 +270,8 @@ LIMIT 50
 UPDATE om_signups SET checked_in_at = now(), checked_in_by = $3::bigint
 WHERE id = $1::bigint AND activity_id = $2::bigint
   AND status = 'confirmed' AND checked_in_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM om_activities a
+                  WHERE a.id = $2::bigint AND a.called_off_at IS NOT NULL)
 RETURNING to_char(checked_in_at, 'YYYY-MM-DD HH24:MI'), name, phone_masked
 
 -- name: om_signup_state
@@ -312,6 +333,7 @@ UPDATE om_signups s SET status = 'no_show'
 FROM om_activities a
 WHERE a.id = s.activity_id AND s.activity_id = $1::bigint
   AND s.status = 'confirmed' AND s.checked_in_at IS NULL AND a.ends_at < now()
+  AND a.called_off_at IS NULL
 RETURNING s.id
 
 -- name: om_noshows_done
@@ -322,6 +344,7 @@ UPDATE om_activities SET no_shows_marked_at = now() WHERE id = $1::bigint
 INSERT INTO om_votes (activity_id, user_id)
 SELECT id, $2::bigint FROM om_activities
 WHERE id = $1::bigint AND now() >= vote_from AND now() < vote_until
+  AND called_off_at IS NULL
 ON CONFLICT DO NOTHING
 RETURNING activity_id
 
@@ -422,7 +445,8 @@ SELECT a.id, a.title, a.place, a.online_url, a.description, a.accessibility,
        to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
        to_char(coalesce(a.changed_at, a.created_at) AT TIME ZONE 'UTC',
                'YYYYMMDD"T"HH24MISS"Z"'),
-       a.revision
+       a.revision, to_char(a.called_off_at, 'YYYY-MM-DD HH24:MI'),
+       a.called_off_reason
 FROM om_signups s JOIN om_activities a ON a.id = s.activity_id
 JOIN departments d ON d.id = a.dept_id
 WHERE s.user_id = $1::bigint AND s.status = 'confirmed'

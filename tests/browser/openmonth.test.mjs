@@ -1,7 +1,7 @@
 // 政府开放月 in a real browser: a citizen signs up and cancels; a clerk
 // checks a ticket in at the door, and a second try says when; a clerk signs
 // an elderly person up (代办), prints the ticket, and cancels another's; a
-// clerk edits an activity.
+// clerk edits an activity, and calls one off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -135,6 +135,39 @@ test('a clerk edits an activity: the form shows the stored times, the new place 
   await page.goto(`${BASE}/open-month/${id}`);
   assert.match(await page.locator('#om-changed').textContent(), /活动信息已于 .* 更新/);
   assert.equal(await page.locator('#seats-left').textContent(), '3');
+  await ctx.close();
+  psql('DELETE FROM login_failures');
+});
+
+test('a clerk calls off an activity: the form asks for the reason and a tick, keeps what was typed; the printed ticket then says so and shows no code', async () => {
+  const { id, ctx, page } = await start('浏览器取消活动测试 ', DEMO.staff);
+  await page.goto(`${BASE}/admin/open-month/${id}`);
+  await page.getByLabel('姓名').fill('赵奶奶');
+  await page.getByLabel('手机号').fill('13912345670');
+  await page.getByRole('button', { name: '代为报名' }).click();
+  await page.waitForURL(new RegExp(`/admin/open-month/${id}/tickets/[A-Z2-9]{4}-[A-Z2-9]{4}$`));
+  const ticket = page.url();
+  assert.equal(await page.locator('svg.om-qr').count(), 1);
+  await page.goto(`${BASE}/admin/open-month/${id}`);
+  await page.getByRole('link', { name: '取消整个活动（如遇台风等不能举行）' }).click();
+  await page.waitForURL(`${BASE}/admin/open-month/${id}/call-off`);
+  const reason = '受台风影响，为安全起见取消本次活动，改期另行通知。';
+  await page.getByLabel('取消原因').fill(reason);
+  await page.getByRole('button', { name: '取消这个活动' }).click();
+  await page.waitForLoadState();
+  assert.match(await page.locator('#f-confirm-error').textContent(), /请勾选确认/);
+  assert.equal(await page.getByLabel('取消原因').inputValue(), reason, 'what was typed is kept');
+  await page.getByLabel('我确认取消这个活动（取消后不能恢复）').check();
+  await page.getByRole('button', { name: '取消这个活动' }).click();
+  await page.waitForURL(`${BASE}/admin/open-month/${id}`);
+  assert.match(await page.locator('#om-called-off').textContent(), /本活动已于 .* 取消/);
+  await page.goto(ticket);
+  assert.ok((await page.locator('#om-called-off').textContent()).includes(reason));
+  assert.equal(await page.locator('svg.om-qr').count(), 0, 'no code that would admit anyone');
+  assert.equal(await page.getByRole('button', { name: '代为取消报名' }).count(), 0);
+  await page.goto(`${BASE}/open-month/${id}`);
+  assert.ok((await page.locator('#om-called-off').textContent()).includes(reason));
+  assert.equal(await page.getByRole('button', { name: '报名' }).count(), 0);
   await ctx.close();
   psql('DELETE FROM login_failures');
 });

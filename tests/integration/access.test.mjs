@@ -230,6 +230,9 @@ test('政府开放月: A\'s sign-up and ticket on an activity of X', async () =>
     }],
     ['POST', `/me/tickets/${code}/cancel`, ['A']],
     ['POST', `/admin/open-month/${id}/tickets/${code}/cancel`, STAFF],
+    // last: once called off, the activity takes no more changes
+    ['GET', `/admin/open-month/${id}/call-off`, STAFF, {}, { noText: true }],
+    ['POST', `/admin/open-month/${id}/call-off`, STAFF, { reason: '台风', confirm: '1' }],
   ]);
   // The public pages and the calendar file of the activity name no one.
   for (const path of [`/open-month/${id}`, `/open-month/${id}.ics`]) {

@@ -237,6 +237,105 @@ test('staff edit a published activity: the stored values in the form; a change i
   assert.ok(!(await s.get(`/admin/open-month/${id}`)).text.includes(`href="${edit}"`));
 });
 
+test('staff call off a whole activity (a typhoon): reason and confirmation asked, nothing stored without them; then no sign-up, vote, check-in, cancel or edit; every ticket, /me and the calendars say so with the reason; audited once', async () => {
+  const s = await staff();
+  const { id, fields } = await publish(s, { capacity: '1' });
+  const [a, b, c] = await citizens(3, `co${run}`);
+  const ra = await signup(a, id, '取消甲');
+  const rb = await signup(b, id, '取消乙');
+  assert.equal(status(rb.code), 'waitlisted');
+  const signed = byId((await a.get(ra.location)).text, 'ticket-signed');
+  const desk = `/admin/open-month/${id}`;
+  const off = `${desk}/call-off`;
+  assert.ok((await s.get(desk)).text.includes(`href="${off}"`), 'the desk links to the call-off form');
+  let page = await s.get(off);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes('现在有 1 人报名成功，1 人候补'));
+  assert.ok(page.text.includes(`href="${desk}/signups.csv"`), 'points to the door list to phone people');
+  const state = () => psql(`SELECT coalesce(called_off_reason, '-') || '|' || revision || '|' || (SELECT count(*) FROM audit_log WHERE action = 'om_call_off' AND object = 'open-month/${id}') FROM om_activities WHERE id = ${id}`);
+  // nothing without a reason and the box ticked; what was typed is kept
+  let r = await postForm(s, off, off, {});
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('请填写取消原因'));
+  assert.ok(r.text.includes('请勾选确认'));
+  r = await postForm(s, off, off, { reason: '受台风“贝碧嘉”影响' });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('受台风“贝碧嘉”影响'), 'the reason typed is kept');
+  r = await postForm(s, off, off, { reason: '长'.repeat(501), confirm: '1' });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes('不能超过 500 个字'));
+  assert.equal(state(), '-|0|0');
+  // not another department's staff
+  const o = await otherStaff();
+  assert.equal((await o.get(off)).status, 403);
+  assert.equal((await postForm(o, '/admin', off, { reason: '别的部门', confirm: '1' })).status, 403);
+  assert.equal(state(), '-|0|0');
+  // called off; the same form pressed again gets the same answer, once audited
+  const reason = '受台风“贝碧嘉”影响，为安全起见取消本次活动，改期另行通知。';
+  const t = tokens((await s.get(off)).text);
+  r = await s.post(off, { csrf: t.csrf, form_id: t.formId, reason, confirm: '1' });
+  assert.equal(r.status, 303);
+  assert.equal(r.location, desk);
+  assert.equal((await s.post(off, { csrf: t.csrf, form_id: t.formId, reason, confirm: '1' })).location, desk);
+  assert.equal(state(), `${reason}|1|1`);
+  assert.equal(psql(`SELECT string_agg(status, ',' ORDER BY id) FROM om_signups WHERE activity_id = ${id}`), 'confirmed,waitlisted', 'the record of who had a seat stays');
+  const deskAfter = (await s.get(desk)).text;
+  assert.match(byId(deskAfter, 'om-called-off'), /本活动已于 \d{4}-\d\d-\d\d \d\d:\d\d 取消/);
+  assert.ok(!deskAfter.includes(`href="${off}"`) && !deskAfter.includes(`href="${desk}/edit"`));
+  assert.equal((await s.get(off)).status, 409);
+  assert.equal((await s.get(`${desk}/edit`)).status, 409);
+  // the public page: the notice and the reason, no sign-up form; a sign-up is refused and stores nothing
+  const pub = (await c.get(`/open-month/${id}`)).text;
+  assert.ok(byId(pub, 'om-called-off').includes(reason));
+  assert.ok(!pub.includes(`action="/open-month/${id}/signup"`));
+  r = await signup(c, id, '取消丙');
+  assert.equal(r.status, 409);
+  assert.ok(r.text.includes('这个活动已经取消，无法报名'));
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id}`), '2');
+  assert.ok((await c.get(`/open-month?year=${fields.starts_at.slice(0, 4)}`)).text.includes('活动已取消'));
+  // tickets: the notice with the reason, no entry code, no cancel button; cancelling is refused
+  for (const [who, rr] of [[a, ra], [b, rb]]) {
+    const tk = await who.get(rr.location);
+    assert.ok(byId(tk.text, 'om-called-off').includes(reason));
+    assert.ok(!tk.text.includes('id="ticket-signed"'), 'no entry code');
+    assert.ok(!tk.text.includes(`${rr.location}/cancel`));
+    const tt = tokens(tk.text);
+    r = await who.post(`${rr.location}/cancel`, { csrf: tt.csrf, form_id: tt.formId });
+    assert.equal(r.status, 409);
+    assert.ok(r.text.includes('报名无需再取消'));
+  }
+  assert.equal((await postForm(s, `${desk}/tickets/${ra.code}`, `${desk}/tickets/${ra.code}/cancel`)).status, 409);
+  const meRow = new RegExp(`id="om-ticket-${ra.code}"[\\s\\S]*?</tr>`).exec((await a.get('/me')).text)[0];
+  assert.ok(meRow.includes('（活动已取消）'), meRow);
+  // check-in is refused, with the reason
+  r = await postForm(s, desk, `${desk}/checkin`, { code: signed });
+  assert.equal(r.status, 409);
+  assert.match(byId(r.text, 'checkin-result'), /活动已取消，不能签到/);
+  assert.equal(psql(`SELECT count(*) FROM om_signups WHERE activity_id = ${id} AND checked_in_at IS NOT NULL`), '0');
+  // votes: even inside the window, none
+  psql(`UPDATE om_activities SET vote_from = now() - interval '1 hour' WHERE id = ${id}`);
+  r = await postForm(a, `/open-month/${id}`, `/open-month/${id}/vote`);
+  assert.equal(r.status, 409);
+  assert.ok(r.text.includes('这个活动已经取消，不能投票'));
+  assert.equal(psql(`SELECT count(*) FROM om_votes WHERE activity_id = ${id}`), '0');
+  // calendars: the event stays, struck through, with a higher SEQUENCE and the reason
+  const ics = (await new Client().get(`/open-month/${id}.ics`)).text;
+  assert.ok(ics.includes('STATUS:CANCELLED\r\n'));
+  assert.ok(ics.includes('SEQUENCE:1\r\n'));
+  assert.ok(ics.replace(/\r\n /g, '').includes('本活动已于'));
+  const href = /<a href="(\/open-month\/calendar\/[^"]+\.ics)">/.exec((await a.get('/me')).text)[1];
+  const feed = (await new Client().get(href)).text;
+  assert.ok(feed.includes(`UID:openmonth-${id}@gongkai\r\n`) && feed.includes('STATUS:CANCELLED\r\n'));
+  // PostgreSQL keeps the three together: no call-off without its reason
+  assert.throws(() => psqlApp(`UPDATE om_activities SET called_off_reason = NULL WHERE id = ${id}`), /om_activities_called_off/);
+  // an activity that has ended cannot be called off
+  const { id: past } = await publish(s, { capacity: '1' });
+  psql(`UPDATE om_activities SET signup_until = now() - interval '3 hours', starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = ${past}`);
+  assert.equal((await s.get(`/admin/open-month/${past}/call-off`)).status, 409);
+  assert.equal((await postForm(s, `/admin/open-month/${past}`, `/admin/open-month/${past}/call-off`, { reason: '迟了', confirm: '1' })).status, 409);
+  assert.equal(psql(`SELECT called_off_at IS NULL FROM om_activities WHERE id = ${past}`), 't');
+});
+
 test('more seats while people sign up at once: 20 seats added as 20 newcomers sign up; the 10 already waiting are all seated first, 10 newcomers wait 1-10', { timeout: 240000 }, async () => {
   const s = await staff();
   const { id } = await publish(s, { capacity: '10' });
