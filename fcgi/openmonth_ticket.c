@@ -56,15 +56,23 @@ static void
 status_row(struct req *r, struct html *h, PGresult *t)
 {
     const char *st = db_get(t, 0, T_STATUS);
+    bool off = !db_isnull(t, 0, T_CALLED_OFF);
     html_elem(h, "dt", "报名状态", NULL);
-    html_open(h, "dd", "class", arena_printf(r->a, "om-status om-%s", st),
+    /* "报名成功" in green would tell an older reader to come all the same */
+    html_open(h, "dd", "class",
+              off ? "om-status om-called-off"
+                  : arena_printf(r->a, "om-status om-%s", st),
               NULL);
-    html_elem(h, "strong", om_status_label(st), NULL);
+    html_elem(
+        h, "strong",
+        off ? arena_printf(r->a, "活动已取消（原为：%s）", om_status_label(st))
+            : om_status_label(st),
+        NULL);
     html_text(h, "（状态代码 ");
     html_elem(h, "code", st, "id", "ticket-status", NULL);
     html_text(h, "）");
     html_close(h, "dd");
-    if (strcmp(st, "waitlisted") == 0) {
+    if (strcmp(st, "waitlisted") == 0 && !off) {
         html_elem(h, "dt", "候补位置", NULL);
         html_open(h, "dd", NULL);
         html_text(h, "第 ");

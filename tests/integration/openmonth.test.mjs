@@ -298,6 +298,7 @@ test('staff call off a whole activity (a typhoon): reason and confirmation asked
     const tk = await who.get(rr.location);
     assert.ok(byId(tk.text, 'om-called-off').includes(reason));
     assert.ok(!tk.text.includes('id="ticket-signed"'), 'no entry code');
+    assert.match(tk.text, /<strong>活动已取消（原为：(报名成功|候补中)）<\/strong>/, 'not "报名成功" alone');
     assert.ok(!tk.text.includes(`${rr.location}/cancel`));
     const tt = tokens(tk.text);
     r = await who.post(`${rr.location}/cancel`, { csrf: tt.csrf, form_id: tt.formId });
