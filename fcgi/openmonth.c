@@ -127,16 +127,23 @@ om_act_facts(struct html *h, const struct om_act *a)
     html_close(h, "dl");
 }
 
+/* What everyone who signed up reads about a call-off: on the pages and in
+ * the calendar event's description. */
+static const char *
+called_off_text(struct arena *a, const char *when, const char *reason)
+{
+    return arena_printf(a, "本活动已于 %s 取消，不再举行。原因：%s", when,
+                        reason);
+}
+
 void
 om_called_off_notice(struct req *r, struct html *h, const char *when,
                      const char *reason)
 {
     if (when == NULL || *when == '\0')
         return;
-    html_elem(h, "p",
-              arena_printf(r->a, "本活动已于 %s 取消，不再举行。原因：%s", when,
-                           reason),
-              "class", "notice", "role", "alert", "id", "om-called-off", NULL);
+    html_elem(h, "p", called_off_text(r->a, when, reason), "class", "notice",
+              "role", "alert", "id", "om-called-off", NULL);
 }
 
 /* ---- the list by year ---- */
@@ -369,9 +376,10 @@ om_ics_event(struct req *r, struct buf *b, const struct om_act *a)
 {
     struct buf d;
     buf_init(&d, r->a, 256);
-    if (a->called_off != NULL && *a->called_off)
-        buf_printf(&d, "本活动已于 %s 取消，不再举行。原因：%s\n\n",
-                   a->called_off, a->called_off_reason);
+    bool off = a->called_off != NULL && *a->called_off;
+    if (off)
+        buf_printf(&d, "%s\n\n",
+                   called_off_text(r->a, a->called_off, a->called_off_reason));
     buf_puts(&d, a->desc);
     if (*a->url)
         buf_printf(&d, "\n线上参加：%s", a->url);
@@ -389,7 +397,7 @@ om_ics_event(struct req *r, struct buf *b, const struct om_act *a)
     om_ics_prop(b, "SEQUENCE", a->revision, false);
     /* a called-off event stays in subscribed calendars, struck through,
      * rather than vanishing without a word (RFC 5545 3.8.1.11) */
-    if (a->called_off != NULL && *a->called_off)
+    if (off)
         om_ics_prop(b, "STATUS", "CANCELLED", false);
     om_ics_prop(b, "DTSTART", a->ics_start, false);
     om_ics_prop(b, "DTEND", a->ics_end, false);
